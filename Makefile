@@ -1,0 +1,52 @@
+# The verbs people type. Everything runs without Docker; state lives in .airdeck/ (gitignored).
+SHELL := /bin/bash
+PY := .airdeck/venv/bin/python
+.DEFAULT_GOAL := help
+
+.PHONY: help install demo stop test lint bench api web db-upgrade airflow-install airflow-start airflow-stop constraints
+
+help: ## list the verbs
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+install: ## install the project's Python packages into .airdeck/venv
+	@dev/install.sh
+
+demo: ## bring up the whole product: real Airflow with example DAGs, the API and the web UI
+	@dev/demo.sh
+
+stop: ## stop everything `make demo` started
+	@dev/stop.sh
+
+test: ## install and start what the tests need, then run the whole suite
+	@dev/test.sh
+
+lint: install ## ruff and mypy --strict
+	$(PY) -m ruff check packages services tests dev examples
+	$(PY) -m ruff format --check packages services/api tests
+	$(PY) -m mypy --strict packages/domain/src packages/adapters/src services/api/src
+
+bench: install ## benchmarks: domain timings and API vs direct Airflow calls
+	@dev/bench.sh
+
+api: install ## run the API in the foreground (config from AIRDECK_* variables)
+	@dev/api.sh
+
+web: install ## run the web UI in the foreground against AIRDECK_API_URL
+	@dev/web/run.sh
+
+db-upgrade: install ## apply the product DB migrations to AIRDECK_DATABASE_URL
+	@$(PY) -m airdeck_api.cli db upgrade
+
+airflow-install: ## install Airflow into its own venv
+	@dev/airflow/install.sh
+
+airflow-start: ## start the demo Airflow on 127.0.0.1:8080
+	@dev/airflow/start.sh
+
+airflow-stop: ## stop the demo Airflow
+	@dev/airflow/stop.sh
+
+constraints: ## re-pin constraints.txt from the project venv
+	@{ echo "# Pinned versions of every Python package the project venv installs (pip install -c constraints.txt)."; \
+	   echo "# Regenerate: make constraints"; \
+	   $(PY) -m pip freeze --exclude-editable | grep -v '^-e\|^airdeck'; } > constraints.txt

@@ -1,0 +1,2 @@
+-- The product DB lives beside Airflow's in the same PostgreSQL server.
+CREATE DATABASE airdeck;

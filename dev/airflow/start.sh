@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Start Airdeck's own Airflow (`airflow standalone`: api-server, scheduler, dag-processor,
+# triggerer; SQLite) on 127.0.0.1:$AIRDECK_AIRFLOW_PORT in the background, plus the example
+# service the service_pipeline DAG calls (port + 10). Returns once Airflow is healthy and every
+# example DAG is parsed; reuses an Airflow that already answers on the port.
+# Usage: dev/airflow/start.sh                                   # demo Airflow on :8080
+#        AIRDECK_AIRFLOW_PORT=28080 AIRDECK_AIRFLOW_HOME=.airdeck/airflow-test dev/airflow/start.sh
+# Logs and pid files: $AIRDECK_AIRFLOW_HOME/{airflow,example-service}.{log,pid}. Stop: dev/airflow/stop.sh
+# AIRDECK_AIRFLOW_START_TIMEOUT (default 240 s) bounds the wait for a fresh start.
+set -euo pipefail
+source "$(dirname "$0")/../lib.sh"
+source "$ROOT/dev/airflow/env.sh"
+airflow_server_env
+
+[[ -x "$AIRDECK_AIRFLOW_VENV/bin/airflow" ]] || fail "Airflow is not installed: run dev/airflow/install.sh"
+home="$AIRDECK_AIRFLOW_HOME"
+af_py="$AIRDECK_AIRFLOW_VENV/bin/python"
+# Two callers at once (say, two test sessions) must not start two Airflows on one home.
+exec 9>"$home/start.lock"
+flock 9
+
+# running NAME: true when NAME's pid file points at a live session we started.
+running() {
+  local pid
+  pid=$(cat "$home/$1.pid" 2>/dev/null) || return 1
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && [[ "$(ps -o sid= -p "$pid" | tr -d ' ')" == "$pid" ]]
+}
+
+# launch NAME COMMAND...: run in a new session whose id is written to NAME.pid, output to NAME.log
+# (without the lock's descriptor, or the lock would live as long as Airflow).
+launch() {
+  local name=$1; shift
+  setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$home/$name.pid" "$@" >"$home/$name.log" 2>&1 </dev/null 9>&- &
+  for _ in $(seq 50); do [[ -s "$home/$name.pid" ]] && return; sleep 0.1; done
+}
+
+if running example-service; then
+  ok "example service already running on $AIRDECK_EXAMPLE_SERVICE_URL"
+else
+  rm -f "$home/example-service.pid"
+  launch example-service "$af_py" "$ROOT/dev/airflow/example_service.py" "$AIRDECK_EXAMPLE_SERVICE_PORT"
+  for _ in $(seq 50); do
+    curl -fsS -o /dev/null --max-time 1 "$AIRDECK_EXAMPLE_SERVICE_URL/health" 2>/dev/null && break
+    sleep 0.1
+  done
+  running example-service || { tail -n 20 "$home/example-service.log" >&2; fail "the example service did not start"; }
+  ok "example service started on $AIRDECK_EXAMPLE_SERVICE_URL"
+fi
+
+start=$(date +%s)
+if running airflow; then
+  ok "Airflow already running on $AIRDECK_AIRFLOW_URL (pid $(cat "$home/airflow.pid"))"
+  "$af_py" "$ROOT/dev/airflow/wait_ready.py" --timeout 120 --pid "$(cat "$home/airflow.pid")" ||
+    fail "Airflow on $AIRDECK_AIRFLOW_URL is running but not ready; log: $home/airflow.log"
+  exit 0
+fi
+if curl -fsS -o /dev/null --max-time 2 "$AIRDECK_AIRFLOW_URL/api/v2/monitor/health" 2>/dev/null; then
+  ok "an Airflow already answers on $AIRDECK_AIRFLOW_URL (not started from $home); using it"
+  "$af_py" "$ROOT/dev/airflow/wait_ready.py" --timeout 60 ||
+    fail "the Airflow on $AIRDECK_AIRFLOW_URL is not this home's (or not ready)"
+  exit 0
+fi
+
+step "starting Airflow on $AIRDECK_AIRFLOW_URL (home $home)"
+# Write-ahead logging lets readers and the one writer proceed together; the mode sticks to the file.
+"$af_py" -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL")' \
+  "$home/airflow.db"
+rm -f "$home/airflow.pid"
+launch airflow airflow standalone
+pid=$(cat "$home/airflow.pid")
+if ! "$af_py" "$ROOT/dev/airflow/wait_ready.py" --timeout "${AIRDECK_AIRFLOW_START_TIMEOUT:-240}" --pid "$pid"; then
+  echo "---- last lines of $home/airflow.log ----" >&2
+  tail -n 40 "$home/airflow.log" >&2
+  fail "Airflow did not become ready on $AIRDECK_AIRFLOW_URL (left running as pid $pid; stop: dev/airflow/stop.sh)"
+fi
+# Memory as PSS: forked workers share most pages, so summing RSS would count them many times.
+pss_kib=$(ps -e -o pid=,sid= | awk -v sid="$pid" '$2 == sid { print "/proc/" $1 "/smaps_rollup" }' |
+  xargs cat 2>/dev/null | awk '/^Pss:/ { sum += $2 } END { print sum + 0 }') || true  # a worker may exit
+ok "Airflow ready on $AIRDECK_AIRFLOW_URL in $(( $(date +%s) - start ))s, using $(( pss_kib / 1024 )) MiB"

@@ -1,0 +1,121 @@
+"""Wait until an Airflow answers healthy and has parsed every DAG file in the examples folder.
+
+Usage: python dev/airflow/wait_ready.py [--timeout SECONDS] [--pid PID]
+Reads AIRDECK_AIRFLOW_URL/USERNAME/PASSWORD and AIRDECK_AIRFLOW_DAGS (dev/airflow/env.sh sets
+them). Each file examples/dags/<name>.py defines the DAG <name>. Prints a dot per poll; exits 0
+when ready, 1 on timeout, on an import error or when the process --pid has died.
+Standard library only, so it runs on the Airflow venv's Python before the project venv exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+
+def get_json(url: str, token: str | None = None) -> Any:
+    """GET a JSON document; raises OSError (URLError/HTTPError) when Airflow can't answer."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=5) as resp:
+        return json.load(resp)
+
+
+def fetch_token(base: str, username: str, password: str) -> str:
+    body = json.dumps({"username": username, "password": password}).encode()
+    request = urllib.request.Request(
+        f"{base}/auth/token", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as resp:
+        return str(json.load(resp)["access_token"])
+
+
+def unhealthy_parts(base: str) -> list[str]:
+    """Names of the components /api/v2/monitor/health does not report healthy."""
+    health = get_json(f"{base}/api/v2/monitor/health")
+    return [name for name, part in health.items() if (part or {}).get("status") != "healthy"]
+
+
+def alive(pid: int | None) -> bool:
+    if pid is None:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--timeout", type=float, default=180)
+    parser.add_argument("--pid", type=int)
+    args = parser.parse_args()
+    base = os.environ["AIRDECK_AIRFLOW_URL"]
+    expected = {p.stem for p in Path(os.environ["AIRDECK_AIRFLOW_DAGS"]).glob("*.py")}
+    started = time.monotonic()
+    deadline = started + args.timeout
+    phase, token, waiting_for = "health", None, "the api-server"
+
+    def say(text: str) -> None:
+        print(f"\n    {text} ({time.monotonic() - started:.0f}s)", end="", flush=True)
+
+    print("    waiting for the api-server ", end="", flush=True)
+    while time.monotonic() < deadline:
+        if not alive(args.pid):
+            say("Airflow exited")
+            print()
+            return 1
+        try:
+            if phase == "health":
+                bad = unhealthy_parts(base)
+                if not bad:
+                    say("healthy; waiting for the example DAGs to be parsed ")
+                    phase = "dags"
+                    token = fetch_token(
+                        base,
+                        os.environ["AIRDECK_AIRFLOW_USERNAME"],
+                        os.environ["AIRDECK_AIRFLOW_PASSWORD"],
+                    )
+                    continue
+                if waiting_for != ", ".join(bad):
+                    waiting_for = ", ".join(bad)
+                    say(f"up; waiting for {waiting_for} ")
+            else:
+                errors = get_json(f"{base}/api/v2/importErrors?limit=100", token)
+                if errors["total_entries"]:
+                    print()
+                    for error in errors["import_errors"]:
+                        print(f"import error in {error['filename']}:\n{error['stack_trace']}")
+                    return 1
+                dags = get_json(f"{base}/api/v2/dags?limit=100", token)["dags"]
+                missing = expected - {d["dag_id"] for d in dags}
+                if not missing:
+                    say(f"all {len(expected)} example DAGs parsed")
+                    print()
+                    return 0
+        except urllib.error.HTTPError as exc:
+            if exc.code in (401, 403):
+                say(
+                    f"Airflow refused the service account ({exc.code}); "
+                    "is another Airflow on this port?"
+                )
+                print()
+                return 1
+        except OSError:
+            pass  # not listening yet
+        print(".", end="", flush=True)
+        time.sleep(1)
+    say("gave up")
+    print()
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Bring up the whole product on embedded defaults: a real Airflow (standalone, SQLite) with the
+# example DAGs, the product DB (SQLite), the API and the web UI; then print URLs and logins.
+# Usage: dev/demo.sh   (or: make demo; stop with: make stop)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+start=$(date +%s)
+RUN="$AIRDECK_STATE/run"
+LOGS="$AIRDECK_STATE/logs"
+mkdir -p "$RUN" "$LOGS"
+
+"$ROOT/dev/install.sh"
+"$ROOT/dev/airflow/install.sh"
+"$ROOT/dev/web/install.sh"
+
+step "starting Airflow (the engine; private to Airdeck)"
+"$ROOT/dev/airflow/start.sh"
+source "$ROOT/dev/airflow/env.sh"
+
+# One login per role, generated once and kept in .airdeck (never committed).
+users_file="$AIRDECK_STATE/demo-users"
+if [[ ! -f "$users_file" ]]; then
+  (umask 077; for role in viewer operator admin; do
+     echo "$role:$("$PY" -c 'import secrets; print(secrets.token_urlsafe(9))'):$role"
+   done > "$users_file")
+fi
+export AIRDECK_LOCAL_USERS="$(paste -sd, "$users_file")"
+export AIRDECK_AUTH_MODE="${AIRDECK_AUTH_MODE:-local}"
+export AIRDECK_API_PORT="${AIRDECK_API_PORT:-8100}"
+export AIRDECK_WEB_PORT="${AIRDECK_WEB_PORT:-3000}"
+export AIRDECK_API_URL="${AIRDECK_API_URL:-http://127.0.0.1:$AIRDECK_API_PORT}"
+
+step "migrating the product DB"
+"$PY" -m airdeck_api.cli db upgrade
+
+start_bg() {  # start_bg NAME COMMAND...: run in the background unless already running
+  local name=$1; shift
+  if [[ -f "$RUN/$name.pid" ]] && kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null; then
+    ok "$name already running (pid $(cat "$RUN/$name.pid"))"; return
+  fi
+  setsid nohup "$@" >"$LOGS/$name.log" 2>&1 &
+  echo $! >"$RUN/$name.pid"
+}
+
+step "starting the API on $AIRDECK_API_URL"
+start_bg api "$PY" -m airdeck_api.cli serve
+wait_http "$AIRDECK_API_URL/schema/openapi.json" 60 "the API" || { tail -n 30 "$LOGS/api.log"; fail "API did not start"; }
+
+step "starting the web UI on http://127.0.0.1:$AIRDECK_WEB_PORT"
+start_bg web "$ROOT/dev/web/run.sh"
+wait_http "http://127.0.0.1:$AIRDECK_WEB_PORT/" 240 "the web UI" || { tail -n 30 "$LOGS/web.log"; fail "web UI did not start"; }
+
+step "giving the example DAGs some history"
+"$PY" "$ROOT/dev/airflow/seed.py"
+
+cat <<INFO
+
+$(printf '\033[1;32m')Airdeck is up$(printf '\033[0m') in $(( $(date +%s) - start ))s.
+
+  Web UI        http://127.0.0.1:$AIRDECK_WEB_PORT/workflows
+  API           $AIRDECK_API_URL/api/orchestrator   (OpenAPI: $AIRDECK_API_URL/schema)
+  Airflow       $AIRDECK_AIRFLOW_URL  (the engine: Airdeck's service account only)
+
+  Logins (username / password / role):
+$(awk -F: '{printf "    %-10s %-16s %s\n", $1, $2, $3}' "$users_file")
+
+  Logs: $LOGS    Stop everything: make stop
+INFO

@@ -1,0 +1,23 @@
+# Shared shell helpers for dev/*.sh: sourced, never run.
+# Paths, progress messages and the project venv location live here so every script agrees.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+AIRDECK_STATE="${AIRDECK_STATE:-$ROOT/.airdeck}"
+VENV="$AIRDECK_STATE/venv"
+PY="$VENV/bin/python"
+
+step() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+ok() { printf '\033[1;32m ✓\033[0m %s\n' "$*"; }
+fail() { printf '\033[1;31m ✗\033[0m %s\n' "$*" >&2; exit 1; }
+
+# wait_http URL SECONDS LABEL: poll until URL answers 2xx/3xx/401, printing a dot a second.
+wait_http() {
+  local url=$1 limit=$2 label=$3 i
+  printf '    waiting for %s ' "$label"
+  for ((i = 0; i < limit; i++)); do
+    if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
+      printf ' up after %ss\n' "$i"; return 0
+    fi
+    printf '.'; sleep 1
+  done
+  printf ' gave up after %ss\n' "$limit"; return 1
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Stop what `make demo` started: the web UI, the API and the demo Airflow.
+# Usage: dev/stop.sh   (or: make stop)
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+for name in web api; do
+  pid_file="$AIRDECK_STATE/run/$name.pid"
+  if [[ -f "$pid_file" ]]; then
+    pid=$(cat "$pid_file")
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    rm -f "$pid_file"
+    ok "stopped $name"
+  fi
+done
+"$ROOT/dev/airflow/stop.sh"

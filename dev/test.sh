@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs and starts what it needs, then runs pytest.
+# Usage: dev/test.sh [pytest args]   (or: make test; CI: .ci/run)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+start=$(date +%s)
+
+"$ROOT/dev/install.sh"
+"$ROOT/dev/services.sh"
+"$ROOT/dev/browser.sh"
+"$ROOT/dev/airflow/install.sh"
+"$ROOT/dev/web/install.sh"
+
+# The test Airflow runs beside a demo one: its own port and home.
+export AIRDECK_AIRFLOW_PORT="${AIRDECK_TEST_AIRFLOW_PORT:-28080}"
+export AIRDECK_AIRFLOW_HOME="$AIRDECK_STATE/airflow-test"
+step "starting the test Airflow on 127.0.0.1:$AIRDECK_AIRFLOW_PORT"
+"$ROOT/dev/airflow/start.sh"
+if [[ "${CI:-}" == "true" ]]; then
+  trap '"$ROOT/dev/airflow/stop.sh" >/dev/null 2>&1 || true' EXIT
+fi
+
+step "running the test suite"
+mkdir -p "$ROOT/artifacts"
+set +e
+"$PY" -m pytest "$ROOT/tests" -p no:cacheprovider --junitxml="$ROOT/artifacts/junit.xml" "$@"
+status=$?
+set -e
+ok "test run finished in $(( $(date +%s) - start ))s (pytest exit $status)"
+exit $status

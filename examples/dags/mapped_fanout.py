@@ -1,0 +1,57 @@
+"""Dynamic task mapping: `process` fans out over params.count items, some fail on purpose."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pendulum
+from airflow.sdk import Param, TriggerRule, dag, get_current_context, task
+
+log = logging.getLogger(__name__)
+
+
+@dag(
+    dag_id="mapped_fanout",
+    schedule=None,
+    start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
+    catchup=False,
+    tags=["mapping", "example"],
+    default_args={"owner": "platform", "retries": 0},
+    params={
+        "count": Param(
+            120,
+            type="integer",
+            minimum=1,
+            maximum=2000,
+            description="How many mapped `process` instances to create (more than 100 pages).",
+        )
+    },
+)
+def mapped_fanout() -> None:
+    """Fan out over `count` items (those with item % 25 == 7 fail), then report and summarize."""
+
+    @task
+    def make_items() -> list[int]:
+        params: dict[str, Any] = get_current_context()["params"]
+        return list(range(int(params["count"])))
+
+    @task
+    def process(item: int) -> int:
+        if item % 25 == 7:
+            raise ValueError(f"item {item} is rejected on purpose (item % 25 == 7)")
+        return item * 2
+
+    @task(trigger_rule=TriggerRule.ONE_FAILED)
+    def report_failures() -> None:
+        log.info("at least one item failed; a report would be sent here")
+
+    @task(trigger_rule=TriggerRule.ALL_DONE)
+    def summarize() -> None:
+        log.info("all items finished")
+
+    processed = process.expand(item=make_items())
+    processed >> [report_failures(), summarize()]
+
+
+mapped_fanout()

@@ -1,0 +1,47 @@
+"""A slow task that logs one line a second for params.seconds seconds (for live log tailing)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import pendulum
+from airflow.sdk import Param, dag, get_current_context, task
+
+log = logging.getLogger(__name__)
+
+
+@dag(
+    dag_id="slow_logger",
+    schedule=None,
+    start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
+    catchup=False,
+    tags=["logs", "example"],
+    default_args={"owner": "platform"},
+    params={
+        "seconds": Param(
+            45,
+            type="integer",
+            minimum=1,
+            maximum=3600,
+            description="How long `tick` keeps logging.",
+        )
+    },
+)
+def slow_logger() -> None:
+    """Log a numbered tick every second, then succeed."""
+
+    @task
+    def tick() -> None:
+        params: dict[str, Any] = get_current_context()["params"]
+        seconds = int(params["seconds"])
+        for n in range(1, seconds + 1):
+            log.info("tick %d of %d", n, seconds)
+            time.sleep(1)
+        log.info("done after %d ticks", seconds)
+
+    tick()
+
+
+slow_logger()

@@ -1,0 +1,444 @@
+"""The async HTTP client for one Airflow deployment.
+
+One pooled ``httpx.AsyncClient`` per deployment; every response is decoded into msgspec structs
+and translated into domain models; every failure becomes a domain error that names the
+deployment but never its URL or credentials.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+import msgspec
+
+from airdeck_adapters.airflow import translate
+from airdeck_adapters.airflow.config import DeploymentConfig
+from airdeck_adapters.airflow.dialect import Dialect, dialect_for
+from airdeck_adapters.airflow.failures import error_for
+from airdeck_adapters.airflow.token import TokenManager
+from airdeck_adapters.airflow.wire import (
+    WireClearedInstances,
+    WireDag,
+    WireDagCollection,
+    WireDagDetail,
+    WireDagRun,
+    WireDagRunCollection,
+    WireHealth,
+    WireLog,
+    WireTaskCollection,
+    WireTaskInstance,
+    WireTaskInstanceCollection,
+)
+from airdeck_domain.errors import UnavailableError
+from airdeck_domain.models import (
+    ComponentReport,
+    Dag,
+    DagDetail,
+    DagRun,
+    LastRun,
+    Task,
+    TaskInstance,
+)
+
+T = TypeVar("T")
+
+AIRFLOW_PAGE_LIMIT = 100
+"""Airflow caps ``limit`` at 100 by default (``[api] maximum_page_limit``)."""
+
+
+def segment(value: str) -> str:
+    """Percent-encode one path segment: run ids carry ``+``, ``:``, ``~`` and ``.``."""
+    return quote(value, safe="")
+
+
+class LogPage(msgspec.Struct, kw_only=True):
+    """Raw log events and the continuation token that asks for only what comes after them."""
+
+    events: list[dict[str, Any] | str]
+    continuation_token: str | None
+
+
+class AirflowClient:
+    """Typed access to one Airflow deployment's REST API."""
+
+    def __init__(
+        self, config: DeploymentConfig, *, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self.config = config
+        self.name = config.name
+        self.dialect: Dialect = dialect_for(config.api_version)
+        auth = (
+            None if self.dialect.uses_token else httpx.BasicAuth(config.username, config.password)
+        )
+        self._http = httpx.AsyncClient(
+            base_url=config.url.rstrip("/"),
+            timeout=httpx.Timeout(config.timeout, connect=min(config.timeout, 5.0)),
+            limits=httpx.Limits(
+                max_connections=config.max_connections,
+                max_keepalive_connections=config.max_connections,
+            ),
+            auth=auth,
+            transport=transport,
+            headers={"Accept": "application/json"},
+        )
+        self.tokens = TokenManager(
+            self._http,
+            deployment=config.name,
+            username=config.username,
+            password=config.password,
+        )
+
+    async def aclose(self) -> None:
+        """Close the pooled connections."""
+        await self._http.aclose()
+
+    # -- transport -----------------------------------------------------------------------------
+
+    def _unavailable(self, exc: httpx.HTTPError) -> UnavailableError:
+        if isinstance(exc, httpx.TimeoutException):
+            reason = f"timed out after {self.config.timeout:g} s"
+        else:
+            reason = f"is unreachable ({type(exc).__name__})"
+        return UnavailableError(f"Airflow deployment '{self.name}' {reason}", deployment=self.name)
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
+        json: Any = None,
+        authenticated: bool = True,
+    ) -> httpx.Response:
+        token = await self.tokens.get() if authenticated and self.dialect.uses_token else None
+        for attempt in (1, 2):
+            headers = {"Authorization": f"Bearer {token}"} if token else None
+            try:
+                response = await self._http.request(
+                    method, path, params=params, json=json, headers=headers
+                )
+            except httpx.HTTPError as exc:
+                raise self._unavailable(exc) from exc
+            if response.status_code == 401 and token and attempt == 1:
+                # The token may have been revoked or the server restarted with a new key:
+                # fetch a fresh one and retry exactly once.
+                self.tokens.invalidate(token)
+                token = await self.tokens.get()
+                continue
+            if response.is_success:
+                return response
+            raise error_for(response, self.name)
+        raise AssertionError("unreachable: the loop returns or raises")
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        type_: type[T],
+        *,
+        params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
+        json: Any = None,
+        authenticated: bool = True,
+    ) -> T:
+        response = await self._send(
+            method, path, params=params, json=json, authenticated=authenticated
+        )
+        try:
+            return msgspec.json.decode(response.content, type=type_)
+        except msgspec.DecodeError as exc:
+            raise UnavailableError(
+                f"Airflow deployment '{self.name}' returned an unreadable response",
+                deployment=self.name,
+            ) from exc
+
+    def _path(self, *parts: str) -> str:
+        return self.dialect.base_path + "".join("/" + segment(p) for p in parts)
+
+    # -- DAGs -----------------------------------------------------------------------------------
+
+    async def list_dags(
+        self,
+        *,
+        offset: int = 0,
+        limit: int = 25,
+        search: str | None = None,
+        tags: Sequence[str] = (),
+        owners: Sequence[str] = (),
+        paused: bool | None = None,
+        dag_ids: Sequence[str] = (),
+    ) -> tuple[list[Dag], int]:
+        """One page of DAGs ordered by id, and the number of all matches."""
+        params: list[tuple[str, Any]] = [
+            ("offset", offset),
+            ("limit", limit),
+            ("order_by", "dag_id"),
+            ("exclude_stale", "true"),
+        ]
+        if search:
+            params.append(("dag_id_pattern", search))
+        params += [("tags", tag) for tag in tags]
+        params += [("owners", owner) for owner in owners]
+        if paused is not None:
+            params.append(("paused", str(paused).lower()))
+        page = await self._call("GET", self._path("dags"), WireDagCollection, params=params)
+        return [translate.dag(d, self.name) for d in page.dags], page.total_entries
+
+    async def get_dag(self, dag_id: str) -> DagDetail:
+        """A DAG's detail: params, doc, latest version."""
+        wire = await self._call("GET", self._path("dags", dag_id, "details"), WireDagDetail)
+        return translate.dag_detail(wire, self.name)
+
+    async def set_paused(self, dag_id: str, is_paused: bool) -> Dag:
+        """Pause or unpause a DAG; returns it as Airflow now has it."""
+        wire = await self._call(
+            "PATCH",
+            self._path("dags", dag_id),
+            WireDag,
+            params={"update_mask": "is_paused"},
+            json={"is_paused": is_paused},
+        )
+        return translate.dag(wire, self.name)
+
+    # -- runs -----------------------------------------------------------------------------------
+
+    async def list_runs(
+        self,
+        dag_id: str,
+        *,
+        offset: int = 0,
+        limit: int = 20,
+        states: Sequence[str] = (),
+    ) -> tuple[list[DagRun], int]:
+        """One page of a DAG's runs, newest first, and the number of all matches."""
+        params: list[tuple[str, Any]] = [
+            ("offset", offset),
+            ("limit", limit),
+            ("order_by", self.dialect.runs_order),
+        ]
+        params += [("state", state) for state in states]
+        page = await self._call(
+            "GET", self._path("dags", dag_id, "dagRuns"), WireDagRunCollection, params=params
+        )
+        return [translate.dag_run(r, self.name) for r in page.dag_runs], page.total_entries
+
+    async def latest_run(self, dag_id: str) -> LastRun | None:
+        """The newest run of a DAG, or None when it never ran."""
+        runs, _ = await self.list_runs(dag_id, limit=1)
+        if not runs:
+            return None
+        run = runs[0]
+        return LastRun(
+            run_id=run.run_id,
+            state=run.state,
+            start_date=run.start_date,
+            end_date=run.end_date,
+            logical_date=run.logical_date,
+        )
+
+    async def get_run(self, dag_id: str, run_id: str) -> DagRun:
+        """One run."""
+        wire = await self._call("GET", self._path("dags", dag_id, "dagRuns", run_id), WireDagRun)
+        return translate.dag_run(wire, self.name)
+
+    async def trigger(
+        self,
+        dag_id: str,
+        *,
+        conf: dict[str, Any],
+        note: str | None = None,
+        run_id: str | None = None,
+    ) -> DagRun:
+        """Start a run now; conf must already be validated by the caller."""
+        wire = await self._call(
+            "POST",
+            self._path("dags", dag_id, "dagRuns"),
+            WireDagRun,
+            json=self.dialect.trigger_body(conf, note, run_id),
+        )
+        return translate.dag_run(wire, self.name)
+
+    # -- tasks ----------------------------------------------------------------------------------
+
+    async def list_tasks(self, dag_id: str) -> list[Task]:
+        """The tasks of a DAG's latest structure."""
+        page = await self._call("GET", self._path("dags", dag_id, "tasks"), WireTaskCollection)
+        return [translate.task(t) for t in page.tasks if t.task_id]
+
+    async def _all_pages(self, path: str, params: list[tuple[str, Any]]) -> list[WireTaskInstance]:
+        """Every task instance behind a paged endpoint: one call, then the rest concurrently."""
+        base = [*params, ("order_by", "map_index"), ("limit", AIRFLOW_PAGE_LIMIT)]
+        first = await self._call(
+            "GET", path, WireTaskInstanceCollection, params=[*base, ("offset", 0)]
+        )
+        offsets = range(AIRFLOW_PAGE_LIMIT, first.total_entries, AIRFLOW_PAGE_LIMIT)
+        rest = await asyncio.gather(
+            *(
+                self._call("GET", path, WireTaskInstanceCollection, params=[*base, ("offset", o)])
+                for o in offsets
+            )
+        )
+        items = list(first.task_instances)
+        for page in rest:
+            items.extend(page.task_instances)
+        return items
+
+    async def task_instances(self, dag_id: str, run_id: str) -> list[TaskInstance]:
+        """Every task instance of a run, mapped ones included, however many pages that takes."""
+        wires = await self._all_pages(
+            self._path("dags", dag_id, "dagRuns", run_id, "taskInstances"), []
+        )
+        return [translate.task_instance(w) for w in wires]
+
+    async def mapped_instances(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        *,
+        offset: int = 0,
+        limit: int = 50,
+        states: Sequence[str] = (),
+    ) -> tuple[list[TaskInstance], int]:
+        """One page of a mapped task's instances ordered by map index, and their number."""
+        params: list[tuple[str, Any]] = [
+            ("offset", offset),
+            ("limit", limit),
+            ("order_by", "map_index"),
+        ]
+        params += [("state", state) for state in states]
+        page = await self._call(
+            "GET",
+            self._path("dags", dag_id, "dagRuns", run_id, "taskInstances", task_id, "listMapped"),
+            WireTaskInstanceCollection,
+            params=params,
+        )
+        return [translate.task_instance(w) for w in page.task_instances], page.total_entries
+
+    async def task_instance(
+        self, dag_id: str, run_id: str, task_id: str, map_index: int = -1
+    ) -> TaskInstance:
+        """One task instance (a mapped one by its index)."""
+        parts = ["dags", dag_id, "dagRuns", run_id, "taskInstances", task_id]
+        if map_index >= 0:
+            parts.append(str(map_index))
+        wire = await self._call("GET", self._path(*parts), WireTaskInstance)
+        return translate.task_instance(wire)
+
+    async def clear(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_ids: Sequence[str | tuple[str, int]],
+        *,
+        include_downstream: bool = False,
+        include_upstream: bool = False,
+        only_failed: bool = False,
+        dry_run: bool = False,
+    ) -> list[TaskInstance]:
+        """Clear task instances so the scheduler runs them again.
+
+        Returns the instances cleared (or, with ``dry_run``, those that would be).
+        """
+        body = {
+            "dry_run": dry_run,
+            "dag_run_id": run_id,
+            "task_ids": [list(t) if isinstance(t, tuple) else t for t in task_ids],
+            "include_downstream": include_downstream,
+            "include_upstream": include_upstream,
+            "only_failed": only_failed,
+            "reset_dag_runs": True,
+        }
+        page = await self._call(
+            "POST",
+            self._path("dags", dag_id, "clearTaskInstances"),
+            WireClearedInstances,
+            json=body,
+        )
+        return [translate.task_instance(w) for w in page.task_instances]
+
+    async def set_task_state(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        *,
+        state: str,
+        map_index: int = -1,
+        include_downstream: bool = False,
+        include_upstream: bool = False,
+    ) -> list[TaskInstance]:
+        """Mark a task instance success or failed; returns the instances Airflow changed."""
+        path = self.dialect.mark_path(
+            self._path("dags", dag_id, "dagRuns", run_id, "taskInstances", task_id), map_index
+        )
+        page = await self._call(
+            "PATCH",
+            path,
+            WireTaskInstanceCollection,
+            json={
+                "new_state": state,
+                "include_downstream": include_downstream,
+                "include_upstream": include_upstream,
+            },
+        )
+        return [translate.task_instance(w) for w in page.task_instances]
+
+    # -- logs and health ------------------------------------------------------------------------
+
+    async def get_log(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        *,
+        try_number: int,
+        map_index: int = -1,
+        continuation_token: str | None = None,
+    ) -> LogPage:
+        """The log lines after ``continuation_token`` (all of them without one).
+
+        The returned token asks for only what comes next; it is None once the log is complete.
+        """
+        params: dict[str, Any] = {"map_index": map_index}
+        if continuation_token:
+            params["token"] = continuation_token
+        wire = await self._call(
+            "GET",
+            self._path(
+                "dags", dag_id, "dagRuns", run_id, "taskInstances", task_id, "logs", str(try_number)
+            ),
+            WireLog,
+            params=params,
+        )
+        events: list[dict[str, Any] | str]
+        events = wire.content.splitlines() if isinstance(wire.content, str) else wire.content
+        return LogPage(events=events, continuation_token=wire.continuation_token)
+
+    async def health(self) -> dict[str, ComponentReport]:
+        """The deployment's own report per component: scheduler, db, dag_processor, triggerer."""
+        wire = await self._call("GET", self.dialect.health_path, WireHealth, authenticated=False)
+
+        def report(status: str | None, heartbeat: datetime | None) -> ComponentReport:
+            return ComponentReport(status=status, heartbeat=heartbeat)
+
+        scheduler, processor, triggerer = wire.scheduler, wire.dag_processor, wire.triggerer
+        return {
+            "db": report(wire.metadatabase.status if wire.metadatabase else None, None),
+            "scheduler": report(
+                scheduler.status if scheduler else None,
+                scheduler.latest_scheduler_heartbeat if scheduler else None,
+            ),
+            "dag_processor": report(
+                processor.status if processor else None,
+                processor.latest_dag_processor_heartbeat if processor else None,
+            ),
+            "triggerer": report(
+                triggerer.status if triggerer else None,
+                triggerer.latest_triggerer_heartbeat if triggerer else None,
+            ),
+        }

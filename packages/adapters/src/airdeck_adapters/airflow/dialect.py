@@ -1,0 +1,81 @@
+"""What differs between Airflow 3's ``/api/v2`` and Airflow 2's ``/api/v1``.
+
+The client speaks through a ``Dialect`` so a deployment's version is one setting; response
+shapes are close enough that the wire structs cover both.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from airdeck_adapters.airflow.config import ApiVersion
+
+
+class Dialect(Protocol):
+    """The per-version parts of Airflow's REST API."""
+
+    base_path: str
+    uses_token: bool
+    """True: bearer JWT from ``POST /auth/token`` (Airflow 3). False: basic auth (Airflow 2)."""
+    runs_order: str
+    health_path: str
+
+    def trigger_body(
+        self, conf: dict[str, Any], note: str | None, run_id: str | None
+    ) -> dict[str, Any]:
+        """The JSON body that triggers a run."""
+        ...
+
+    def mark_path(self, task_path: str, map_index: int) -> str:
+        """The path that sets a task instance's state."""
+        ...
+
+
+class AirflowV2:
+    """Airflow 3."""
+
+    base_path = "/api/v2"
+    uses_token = True
+    runs_order = "-run_after"
+    health_path = "/api/v2/monitor/health"
+
+    def trigger_body(
+        self, conf: dict[str, Any], note: str | None, run_id: str | None
+    ) -> dict[str, Any]:
+        # Airflow 3 rejects a trigger without an explicit logical_date (422); null means "now".
+        body: dict[str, Any] = {"logical_date": None, "conf": conf}
+        if note is not None:
+            body["note"] = note
+        if run_id is not None:
+            body["dag_run_id"] = run_id
+        return body
+
+    def mark_path(self, task_path: str, map_index: int) -> str:
+        return task_path if map_index < 0 else f"{task_path}/{map_index}"
+
+
+class AirflowV1:
+    """Airflow 2."""
+
+    base_path = "/api/v1"
+    uses_token = False
+    runs_order = "-execution_date"
+    health_path = "/api/v1/health"
+
+    def trigger_body(
+        self, conf: dict[str, Any], note: str | None, run_id: str | None
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"conf": conf}
+        if note is not None:
+            body["note"] = note
+        if run_id is not None:
+            body["dag_run_id"] = run_id
+        return body
+
+    def mark_path(self, task_path: str, map_index: int) -> str:
+        return task_path if map_index < 0 else f"{task_path}/{map_index}"
+
+
+def dialect_for(version: ApiVersion) -> Dialect:
+    """The dialect of an API version."""
+    return AirflowV2() if version == "v2" else AirflowV1()

@@ -1,0 +1,135 @@
+"""Airflow's wire shapes → Airdeck's domain models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airdeck_adapters.airflow.wire import (
+    WireDag,
+    WireDagDetail,
+    WireDagRun,
+    WireTask,
+    WireTaskInstance,
+)
+from airdeck_domain.conf import params_to_schema
+from airdeck_domain.models import Dag, DagDetail, DagRun, DagVersion, Task, TaskInstance
+from airdeck_domain.schedule import describe
+
+
+def _schedule(wire: WireDag) -> str | None:
+    if wire.timetable_summary:
+        return wire.timetable_summary
+    interval: Any = wire.schedule_interval
+    if isinstance(interval, dict):
+        return str(interval.get("value")) if interval.get("value") else None
+    return None
+
+
+def _dag_fields(wire: WireDag, deployment: str) -> dict[str, Any]:
+    schedule = _schedule(wire)
+    return {
+        "dag_id": wire.dag_id,
+        "display_name": wire.dag_display_name or wire.dag_id,
+        "deployment": deployment,
+        "description": wire.description,
+        "is_paused": bool(wire.is_paused),
+        "schedule": schedule,
+        "schedule_description": describe(schedule),
+        "owners": list(wire.owners),
+        "tags": sorted(tag.name for tag in wire.tags),
+        "next_run": wire.next_dagrun_run_after or wire.next_dagrun_logical_date,
+        "max_active_runs": wire.max_active_runs,
+        "file_path": wire.relative_fileloc or wire.fileloc,
+        "has_import_errors": bool(wire.has_import_errors),
+    }
+
+
+def dag(wire: WireDag, deployment: str) -> Dag:
+    """A DAG as listed."""
+    return Dag(**_dag_fields(wire, deployment))
+
+
+def dag_detail(wire: WireDagDetail, deployment: str) -> DagDetail:
+    """A DAG with params, doc and version."""
+    params = wire.params or {}
+    version = wire.latest_dag_version
+    return DagDetail(
+        **_dag_fields(wire, deployment),
+        params=params,
+        params_schema=params_to_schema(params),
+        doc_md=wire.doc_md,
+        latest_dag_version=(
+            DagVersion(
+                version_number=version.version_number,
+                version_id=version.id,
+                bundle_version=version.bundle_version,
+                created_at=version.created_at,
+            )
+            if version
+            else None
+        ),
+        bundle_version=wire.bundle_version,
+        max_active_tasks=wire.max_active_tasks,
+        catchup=wire.catchup,
+        start_date=wire.start_date,
+        timezone=wire.timezone,
+    )
+
+
+def dag_run(wire: WireDagRun, deployment: str) -> DagRun:
+    """A run; its duration is computed when Airflow does not send one."""
+    duration = wire.duration
+    if duration is None and wire.start_date and wire.end_date:
+        duration = (wire.end_date - wire.start_date).total_seconds()
+    return DagRun(
+        run_id=wire.dag_run_id,
+        dag_id=wire.dag_id,
+        state=wire.state,
+        run_type=wire.run_type,
+        triggered_by=wire.triggered_by,
+        logical_date=wire.logical_date,
+        run_after=wire.run_after,
+        queued_at=wire.queued_at,
+        start_date=wire.start_date,
+        end_date=wire.end_date,
+        duration_seconds=duration,
+        conf=wire.conf or {},
+        note=wire.note,
+        deployment=deployment,
+    )
+
+
+def task(wire: WireTask) -> Task:
+    """A task of a DAG's structure."""
+    task_id = wire.task_id or ""
+    return Task(
+        task_id=task_id,
+        label=wire.task_display_name or task_id,
+        operator=wire.operator_name,
+        ui_color=wire.ui_color,
+        ui_fgcolor=wire.ui_fgcolor,
+        trigger_rule=wire.trigger_rule,
+        downstream_task_ids=sorted(wire.downstream_task_ids or []),
+        is_mapped=bool(wire.is_mapped),
+        retries=int(wire.retries) if wire.retries is not None else None,
+        doc_md=wire.doc_md,
+    )
+
+
+def task_instance(wire: WireTaskInstance) -> TaskInstance:
+    """One task instance."""
+    return TaskInstance(
+        task_id=wire.task_id,
+        map_index=wire.map_index,
+        state=wire.state,
+        start_date=wire.start_date,
+        end_date=wire.end_date,
+        duration=wire.duration,
+        try_number=wire.try_number,
+        max_tries=wire.max_tries,
+        operator=wire.operator_name or wire.operator,
+        pool=wire.pool,
+        queue=wire.queue,
+        hostname=wire.hostname,
+        rendered_map_index=wire.rendered_map_index,
+    )

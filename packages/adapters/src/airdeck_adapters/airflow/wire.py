@@ -1,0 +1,146 @@
+"""Airflow's REST response shapes, decoded with msgspec.
+
+Only the fields Airdeck reads are declared; msgspec ignores the rest, so new Airflow fields
+never break decoding. These structs stay inside the adapter: callers get domain models.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+
+class WireTag(msgspec.Struct):
+    name: str
+
+
+class WireDagVersion(msgspec.Struct):
+    version_number: int
+    id: str | None = None
+    bundle_version: str | None = None
+    created_at: datetime | None = None
+
+
+class WireDag(msgspec.Struct):
+    dag_id: str
+    dag_display_name: str | None = None
+    is_paused: bool | None = None
+    description: str | None = None
+    timetable_summary: str | None = None
+    timetable_description: str | None = None
+    tags: list[WireTag] = []
+    owners: list[str] = []
+    max_active_runs: int | None = None
+    max_active_tasks: int | None = None
+    relative_fileloc: str | None = None
+    fileloc: str | None = None
+    has_import_errors: bool | None = None
+    next_dagrun_run_after: datetime | None = None
+    next_dagrun_logical_date: datetime | None = None
+    bundle_version: str | None = None
+    # Airflow 2 (/api/v1) names the schedule differently.
+    schedule_interval: Any = None
+
+
+class WireDagDetail(WireDag):
+    params: dict[str, Any] | None = None
+    doc_md: str | None = None
+    catchup: bool | None = None
+    start_date: datetime | None = None
+    timezone: str | None = None
+    latest_dag_version: WireDagVersion | None = None
+
+
+class WireDagCollection(msgspec.Struct):
+    dags: list[WireDag]
+    total_entries: int
+
+
+class WireDagRun(msgspec.Struct):
+    dag_run_id: str
+    dag_id: str
+    state: str | None = None
+    run_type: str | None = None
+    triggered_by: str | None = None
+    logical_date: datetime | None = None
+    run_after: datetime | None = None
+    queued_at: datetime | None = None
+    start_date: datetime | None = None
+    end_date: datetime | None = None
+    duration: float | None = None
+    conf: dict[str, Any] | None = None
+    note: str | None = None
+
+
+class WireDagRunCollection(msgspec.Struct):
+    dag_runs: list[WireDagRun]
+    total_entries: int
+
+
+class WireTask(msgspec.Struct):
+    task_id: str | None
+    task_display_name: str | None = None
+    operator_name: str | None = None
+    ui_color: str | None = None
+    ui_fgcolor: str | None = None
+    trigger_rule: str | None = None
+    downstream_task_ids: list[str] | None = None
+    is_mapped: bool | None = None
+    retries: float | None = None
+    doc_md: str | None = None
+
+
+class WireTaskCollection(msgspec.Struct):
+    tasks: list[WireTask]
+
+
+class WireTaskInstance(msgspec.Struct):
+    task_id: str
+    map_index: int = -1
+    state: str | None = None
+    start_date: datetime | None = None
+    end_date: datetime | None = None
+    duration: float | None = None
+    try_number: int = 0
+    max_tries: int = 0
+    operator: str | None = None
+    operator_name: str | None = None
+    pool: str | None = None
+    queue: str | None = None
+    hostname: str | None = None
+    rendered_map_index: str | None = None
+
+
+class WireTaskInstanceCollection(msgspec.Struct):
+    task_instances: list[WireTaskInstance]
+    total_entries: int
+
+
+class WireLog(msgspec.Struct):
+    content: list[dict[str, Any] | str] | str
+    continuation_token: str | None = None
+
+
+class WireComponent(msgspec.Struct):
+    status: str | None = None
+    latest_scheduler_heartbeat: datetime | None = None
+    latest_dag_processor_heartbeat: datetime | None = None
+    latest_triggerer_heartbeat: datetime | None = None
+
+
+class WireHealth(msgspec.Struct):
+    metadatabase: WireComponent | None = None
+    scheduler: WireComponent | None = None
+    triggerer: WireComponent | None = None
+    dag_processor: WireComponent | None = None
+
+
+class WireToken(msgspec.Struct):
+    access_token: str
+
+
+class WireClearedInstances(msgspec.Struct):
+    task_instances: list[WireTaskInstance]
+    total_entries: int | None = None

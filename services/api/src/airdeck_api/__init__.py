@@ -1,0 +1,1 @@
+"""Airdeck's Orchestrator API: Airflow behind authentication, RBAC, rate limits and audit."""

@@ -1,0 +1,37 @@
+"""``airdeck-api``: run the API (``serve``, the default)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import uvicorn
+
+from airdeck_api.app import create_app
+from airdeck_api.settings import Settings, SettingsError
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; exits 2 with every configuration problem listed when settings are invalid."""
+    parser = argparse.ArgumentParser(prog="airdeck-api", description="Airdeck Orchestrator API")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("serve", help="run the API in the foreground (default)")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.command in (None, "serve"):
+        uvicorn.run(
+            create_app(settings),
+            host=settings.api_host,
+            port=settings.api_port,
+            log_level="info",
+            proxy_headers=False,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""``/dags``: the DAG list, a DAG's detail and its structure."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.params import Parameter
+
+from airdeck_api.controllers.schemas import DagEnvelope
+from airdeck_api.services.dags import DagQuery, DagService
+from airdeck_domain.models import DagPage, Graph
+from airdeck_domain.rbac import Principal
+
+Page = Annotated[int, Parameter(ge=1, default=1, description="1-based page number")]
+
+
+class DagController(Controller):
+    """DAGs of a deployment."""
+
+    path = "/dags"
+    tags = ["DAGs"]
+
+    @get("/", operation_id="listDags", opt={"permission": "dags:read"})
+    async def list_dags(
+        self,
+        dags: DagService,
+        principal: Principal,
+        page: Page = 1,
+        limit: Annotated[int, Parameter(ge=1, le=100, description="Page size, 1-100")] = 25,
+        search: Annotated[
+            str | None, Parameter(max_length=200, description="Part of the DAG id")
+        ] = None,
+        tags: Annotated[
+            list[str] | None, Parameter(description="Airflow tags (all must match)")
+        ] = None,
+        paused: bool | None = None,
+        owner: Annotated[list[str] | None, Parameter(description="DAG owners")] = None,
+    ) -> DagPage:
+        """A page of DAGs with last run, next run and a human schedule."""
+        query = DagQuery(
+            page=page,
+            limit=limit,
+            search=search or None,
+            tags=tuple(tags or ()),
+            owners=tuple(owner or ()),
+            paused=paused,
+        )
+        return await dags.list(query)
+
+    @get("/{dag_id:str}", operation_id="getDag", opt={"permission": "dags:read"})
+    async def get_dag(self, dag_id: str, dags: DagService, principal: Principal) -> DagEnvelope:
+        """A DAG with its params schema, doc and latest version."""
+        return DagEnvelope(dag=await dags.detail(dag_id))
+
+    @get("/{dag_id:str}/structure", operation_id="getDagStructure", opt={"permission": "dags:read"})
+    async def structure(self, dag_id: str, dags: DagService, principal: Principal) -> Graph:
+        """The DAG's tasks and dependencies, laid out left to right."""
+        return await dags.structure(dag_id)

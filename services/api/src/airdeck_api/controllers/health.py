@@ -1,0 +1,21 @@
+"""``/health``: how the Airflow deployment is doing (answers even when it is down)."""
+
+from __future__ import annotations
+
+from litestar import Controller, get
+
+from airdeck_adapters.airflow import AirflowClient
+from airdeck_api.services import health
+from airdeck_domain.models import Health
+
+
+class HealthController(Controller):
+    """Deployment health."""
+
+    path = "/health"
+    tags = ["Health"]
+
+    @get("/", operation_id="getHealth", opt={"permission": "dags:read"})
+    async def get_health(self, airflow: AirflowClient) -> Health:
+        """Scheduler, DB, DAG processor and triggerer: status, heartbeat and its age."""
+        return await health.check(airflow)

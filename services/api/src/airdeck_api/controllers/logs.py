@@ -1,0 +1,43 @@
+"""``…/tasks/{task_id}/logs``: incremental, redacted task logs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.params import Parameter
+
+from airdeck_api.services.logs import LogService
+from airdeck_domain.models import LogChunk
+from airdeck_domain.rbac import Principal
+
+
+class LogController(Controller):
+    """Task logs."""
+
+    path = "/dags/{dag_id:str}/runs/{run_id:str}/tasks/{task_id:str}/logs"
+    tags = ["Logs"]
+
+    @get("/", operation_id="getTaskLogs", opt={"permission": "logs:read"})
+    async def logs(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        logs: LogService,
+        principal: Principal,
+        try_number: Annotated[
+            int | None, Parameter(ge=1, description="The try (the latest when omitted)")
+        ] = None,
+        map_index: Annotated[
+            int, Parameter(ge=-1, description="Mapped instance, -1 if unmapped")
+        ] = -1,
+        cursor: Annotated[
+            str | None,
+            Parameter(max_length=4096, description="From a previous response: only newer lines"),
+        ] = None,
+    ) -> LogChunk:
+        """Log lines after ``cursor``; ``is_complete`` once the task finished and all is read."""
+        return await logs.tail(
+            dag_id, run_id, task_id, try_number=try_number, map_index=map_index, cursor=cursor
+        )

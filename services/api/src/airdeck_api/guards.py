@@ -1,0 +1,31 @@
+"""Route guards: every route declares the permission it needs in ``opt["permission"]``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from airdeck_api.identity import principal_of
+from airdeck_domain.rbac import decide
+
+PUBLIC = "public"
+"""The ``opt["permission"]`` of routes anyone may call (sign-in, JWKS, the OpenAPI schema)."""
+
+
+def require_permission(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """Allow the request only if the principal holds the route's permission (DAG scope is
+    checked again by the handler once the DAG is known)."""
+    permission = handler.opt.get("permission")
+    if permission == PUBLIC:
+        return
+    if permission is None:
+        # A route without a declared permission is a bug; refuse rather than expose it.
+        raise PermissionDeniedException("This route declares no permission")
+    decision = decide(principal_of(connection), permission, None)
+    if not decision.allowed:
+        raise PermissionDeniedException(f"Missing permission '{permission}': {decision.reason}")

@@ -1,0 +1,99 @@
+"""Errors as RFC 9457 problem details: a status, a sentence a person can act on, no stack trace."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from airdeck_domain.errors import (
+    ConflictError,
+    DomainError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    UnauthorizedError,
+    UnavailableError,
+)
+
+PROBLEM_JSON = "application/problem+json"
+logger = logging.getLogger("airdeck.api")
+
+_STATUS: dict[type[DomainError], tuple[int, str]] = {
+    NotFoundError: (404, "Not found"),
+    ConflictError: (409, "Conflict"),
+    InvalidInputError: (400, "Invalid input"),
+    UnauthorizedError: (502, "Airflow refused the service account"),
+    ForbiddenError: (403, "Forbidden"),
+    UnavailableError: (503, "Airflow unavailable"),
+}
+
+
+def problem(status: int, title: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
+    """A problem-details response."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    body.update({k: v for k, v in extra.items() if v is not None})
+    headers = {"Retry-After": "5"} if status == 503 else None
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
+    """Map a domain error onto its HTTP status, keeping its message and field errors."""
+    status, title = next(
+        (v for k, v in _STATUS.items() if isinstance(exc, k)), (500, "Internal error")
+    )
+    errors = exc.errors if isinstance(exc, InvalidInputError) and exc.errors else None
+    return problem(status, title, exc.message, errors=errors, deployment=exc.deployment)
+
+
+def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    """Litestar's own errors (validation, 401, 404 of a route, 405, 429 …) as problem details."""
+    errors: dict[str, str] | None = None
+    if isinstance(exc, ValidationException) and isinstance(exc.extra, list):
+        errors = {
+            str(item.get("key") or item.get("source") or "body"): str(item.get("message"))
+            for item in exc.extra
+            if isinstance(item, dict)
+        }
+    detail = exc.detail
+    if errors and detail.startswith("Validation failed"):
+        detail = "Invalid request: " + "; ".join(f"{k}: {v}" for k, v in errors.items())
+    response = problem(exc.status_code, _title(exc.status_code), detail, errors=errors)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def internal_error_handler(
+    request: Request[Any, Any, Any], exc: Exception
+) -> Response[dict[str, Any]]:
+    """Anything unexpected: logged with its trace here, a plain 500 for the caller."""
+    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "Internal error",
+        "Airdeck failed to handle this request; the error was logged.",
+    )
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+EXCEPTION_HANDLERS = {
+    DomainError: domain_error_handler,
+    HTTPException: http_error_handler,
+    Exception: internal_error_handler,
+}

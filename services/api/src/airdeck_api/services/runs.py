@@ -1,0 +1,87 @@
+"""Run use cases: runs of a DAG, a run's task summaries and its state-overlaid graph."""
+
+from __future__ import annotations
+
+import asyncio
+
+import msgspec
+
+from airdeck_adapters.airflow import AirflowClient
+from airdeck_adapters.cache import CacheStore
+from airdeck_api.services.cached import read_through
+from airdeck_api.services.dags import DagService
+from airdeck_domain import caching
+from airdeck_domain.mapped import summarize
+from airdeck_domain.models import (
+    DagRun,
+    Graph,
+    RunPage,
+    TaskInstance,
+    TaskInstancePage,
+    TaskSummary,
+)
+from airdeck_domain.overlay import overlay
+
+
+class _Instances(msgspec.Struct):
+    items: list[TaskInstance]
+
+
+class RunService:
+    """What the API shows of runs and their tasks, for one deployment."""
+
+    def __init__(self, airflow: AirflowClient, cache: CacheStore) -> None:
+        self.airflow = airflow
+        self.cache = cache
+
+    async def list(self, dag_id: str, *, page: int, limit: int, states: tuple[str, ...]) -> RunPage:
+        """One page of a DAG's runs, newest first."""
+        runs, total = await self.airflow.list_runs(
+            dag_id, offset=(page - 1) * limit, limit=limit, states=states
+        )
+        return RunPage(runs=runs, total=total, page=page, limit=limit)
+
+    async def get(self, dag_id: str, run_id: str) -> DagRun:
+        """One run."""
+        return await self.airflow.get_run(dag_id, run_id)
+
+    async def instances(self, run: DagRun) -> list[TaskInstance]:
+        """Every task instance of a run; a finished run's are cached, a running one's never."""
+        policy = caching.task_instances(self.airflow.name, run.dag_id, run.run_id, run.state)
+
+        async def load() -> _Instances:
+            return _Instances(items=await self.airflow.task_instances(run.dag_id, run.run_id))
+
+        return (await read_through(self.cache, policy.key, policy.ttl, _Instances, load)).items
+
+    async def summaries(self, dag_id: str, run_id: str) -> list[TaskSummary]:
+        """One entry per task of the run, mapped tasks aggregated, in execution order."""
+        run = await self.get(dag_id, run_id)
+        instances, tasks = await asyncio.gather(
+            self.instances(run), self.airflow.list_tasks(dag_id)
+        )
+        return summarize(instances, tasks)
+
+    async def graph(self, dag_id: str, run_id: str, dags: DagService) -> Graph:
+        """The DAG's laid-out graph with this run's states on its nodes."""
+        run = await self.get(dag_id, run_id)
+        structure, instances, tasks = await asyncio.gather(
+            dags.structure(dag_id), self.instances(run), self.airflow.list_tasks(dag_id)
+        )
+        return overlay(structure, summarize(instances, tasks))
+
+    async def mapped(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        *,
+        page: int,
+        limit: int,
+        states: tuple[str, ...],
+    ) -> TaskInstancePage:
+        """One page of a mapped task's instances."""
+        items, total = await self.airflow.mapped_instances(
+            dag_id, run_id, task_id, offset=(page - 1) * limit, limit=limit, states=states
+        )
+        return TaskInstancePage(instances=items, total=total, page=page, limit=limit)

@@ -1,0 +1,53 @@
+"""Root fixtures: the shared test Airflow every integration test talks to."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class AirflowLogin:
+    """Where the test Airflow answers and the service account Airdeck uses with it."""
+
+    url: str
+    username: str
+    password: str
+
+
+@pytest.fixture(scope="session")
+def airflow() -> AirflowLogin:
+    """The test Airflow (127.0.0.1:28080, home .airdeck/airflow-test) with the example DAGs
+    parsed, started by dev/airflow/start.sh unless already running. It is left running after the
+    session so the next one reuses it; `.ci/run` (dev/test.sh) stops it in CI."""
+    env = {
+        **os.environ,
+        "AIRDECK_AIRFLOW_PORT": os.environ.get("AIRDECK_TEST_AIRFLOW_PORT", "28080"),
+        "AIRDECK_AIRFLOW_HOME": str(ROOT / ".airdeck" / "airflow-test"),
+    }
+    started = subprocess.run(
+        [str(ROOT / "dev" / "airflow" / "start.sh")], env=env, capture_output=True, text=True
+    )
+    if started.returncode != 0:
+        pytest.fail(f"the test Airflow did not start:\n{started.stdout}\n{started.stderr}")
+    login = subprocess.run(
+        [
+            "bash",
+            "-c",
+            'source "$0" && printf "%s\\n" "$AIRDECK_AIRFLOW_URL" '
+            '"$AIRDECK_AIRFLOW_USERNAME" "$AIRDECK_AIRFLOW_PASSWORD"',
+            str(ROOT / "dev" / "airflow" / "env.sh"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    url, username, password = login.stdout.splitlines()
+    return AirflowLogin(url=url, username=username, password=password)

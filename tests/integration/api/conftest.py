@@ -1,0 +1,45 @@
+"""The API wired to the real test Airflow, reached through Litestar's in-process test client."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from airdeck_api.app import create_app
+from airdeck_api.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def api_env(airflow: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """AIRDECK_* variables for an API talking to the test Airflow (dev identity, SQLite)."""
+    data_dir: Path = tmp_path_factory.mktemp("airdeck-data")
+    return {
+        "AIRDECK_AIRFLOW_URL": airflow.url,
+        "AIRDECK_AIRFLOW_USERNAME": airflow.username,
+        "AIRDECK_AIRFLOW_PASSWORD": airflow.password,
+        "AIRDECK_AUTH_MODE": "dev",
+        "AIRDECK_DATA_DIR": str(data_dir),
+    }
+
+
+@pytest.fixture(scope="session")
+def make_app(api_env: dict[str, str]) -> Callable[..., Litestar]:
+    """Build an app from the test environment with some variables overridden."""
+
+    def build(**overrides: str) -> Litestar:
+        env: Mapping[str, str] = {**api_env, **overrides}
+        return create_app(Settings.from_env(env))
+
+    return build
+
+
+@pytest.fixture(scope="session")
+async def client(make_app: Callable[..., Litestar]) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    """One API for the whole session, as a running server would be."""
+    async with AsyncTestClient(app=make_app(), timeout=60) as test_client:
+        yield test_client
