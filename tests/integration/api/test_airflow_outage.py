@@ -20,7 +20,7 @@ async def test_outage_gives_503_then_recovers_without_restart(
 ) -> None:
     target = urlsplit(airflow.url)
     proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 80)
-    await proxy.start()
+    proxy.start()
     app = make_app(
         AIRDECK_AIRFLOW_URL=proxy.url, AIRDECK_AIRFLOW_NAME="eu-prod", AIRDECK_AIRFLOW_TIMEOUT="3"
     )
@@ -29,7 +29,7 @@ async def test_outage_gives_503_then_recovers_without_restart(
             before = await client.get("/api/orchestrator/dags")
             assert before.status_code == 200, before.text
 
-            await proxy.stop()
+            proxy.stop()
             down = await client.get("/api/orchestrator/dags")
             assert down.status_code == 503
             problem = down.json()
@@ -43,9 +43,9 @@ async def test_outage_gives_503_then_recovers_without_restart(
             assert health.json()["reachable"] is False
             assert health.json()["status"] == "unhealthy"
 
-            await proxy.start()
+            proxy.start()
             after = await client.get("/api/orchestrator/dags")
             assert after.status_code == 200, after.text
             assert (await client.get("/api/orchestrator/health")).json()["reachable"] is True
     finally:
-        await proxy.stop()
+        proxy.close()

@@ -6,6 +6,7 @@ import asyncio
 import base64
 import json
 import time
+import uuid
 
 import httpx
 import pytest
@@ -27,7 +28,8 @@ def jwt_with_exp(exp: float) -> str:
     def part(data: dict[str, object]) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
 
-    return f"{part({'alg': 'HS512'})}.{part({'sub': 'airdeck', 'exp': exp})}.sig"
+    claims = {"sub": "airdeck", "exp": exp, "jti": uuid.uuid4().hex}
+    return f"{part({'alg': 'HS512'})}.{part(claims)}.sig"
 
 
 @pytest.fixture
@@ -40,8 +42,10 @@ def client() -> AirflowClient:
 @pytest.fixture
 def airflow_mock() -> respx.MockRouter:
     with respx.mock(base_url=BASE, assert_all_called=False) as mock:
-        mock.post("/auth/token").respond(
-            201, json={"access_token": jwt_with_exp(time.time() + 3600)}
+        mock.post("/auth/token", name="token").mock(
+            side_effect=lambda _: httpx.Response(
+                201, json={"access_token": jwt_with_exp(time.time() + 3600)}
+            )
         )
         yield mock
 
@@ -113,8 +117,7 @@ async def test_validation_detail_list_is_readable(
 async def test_one_token_for_a_hundred_concurrent_callers(
     client: AirflowClient, airflow_mock: respx.MockRouter
 ) -> None:
-    token_route = airflow_mock.post("/auth/token")
-    token_route.side_effect = None
+    token_route = airflow_mock["token"]
 
     async def slow_token(request: httpx.Request) -> httpx.Response:
         await asyncio.sleep(0.05)
@@ -129,7 +132,7 @@ async def test_one_token_for_a_hundred_concurrent_callers(
 async def test_token_refreshed_before_expiry(
     client: AirflowClient, airflow_mock: respx.MockRouter
 ) -> None:
-    token_route = airflow_mock.post("/auth/token")
+    token_route = airflow_mock["token"]
     token_route.respond(201, json={"access_token": jwt_with_exp(time.time() + 30)})
     airflow_mock.get("/api/v2/dags").respond(200, json={"dags": [], "total_entries": 0})
     await client.list_dags()
@@ -141,7 +144,7 @@ async def test_token_refreshed_before_expiry(
 async def test_a_401_is_retried_once_with_a_new_token(
     client: AirflowClient, airflow_mock: respx.MockRouter
 ) -> None:
-    token_route = airflow_mock.post("/auth/token")
+    token_route = airflow_mock["token"]
     dags = airflow_mock.get("/api/v2/dags")
     dags.side_effect = [
         httpx.Response(401, json={"detail": "Invalid JWT"}),

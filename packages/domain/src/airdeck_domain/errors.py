@@ -47,4 +47,4 @@ class ForbiddenError(DomainError):
 
 
 class UnavailableError(DomainError):
-    """A backing service (an Airflow deployment) cannot be reached, timed out or answered garbage."""
+    """An Airflow deployment could not be reached, timed out or answered garbage."""

@@ -71,7 +71,7 @@ class DagDetail(Dag, kw_only=True):
     """A DAG with everything the detail page and the trigger form need."""
 
     params: dict[str, Any] = msgspec.field(default_factory=dict)
-    """Airflow's params as given: name → {"value": default, "schema": JSON schema, "description"}."""
+    """Airflow's params as given: name → {"value", "schema" (JSON schema), "description"}."""
     params_schema: dict[str, Any] = msgspec.field(default_factory=dict)
     """The params folded into one JSON schema object, ready for a form or for validation."""
     doc_md: str | None = None
@@ -164,7 +164,7 @@ class TaskInstancePage(msgspec.Struct, kw_only=True):
 
 
 class TaskSummary(msgspec.Struct, kw_only=True):
-    """One entry per task of a run: a plain task's instance, or a mapped task's instances aggregated.
+    """One entry per task of a run: a plain task's instance, or a mapped task aggregated.
 
     For a mapped task ``state`` is the aggregate (any failed → failed, any running/queued →
     running, all success → success, otherwise partial), ``start_date`` the earliest start and
@@ -262,6 +262,8 @@ class LogLine(msgspec.Struct, kw_only=True):
     timestamp: datetime | None = None
     level: str | None = None
     logger: str | None = None
+    group: Literal["start", "end"] | None = None
+    """Set on Airflow's log-group markers: ``start`` (``text`` is the group's title) or ``end``."""
 
 
 class LogChunk(msgspec.Struct, kw_only=True):

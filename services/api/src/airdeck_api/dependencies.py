@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, TypeAlias, TypeVar
 
 from litestar import Request
 from litestar.datastructures import State
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import Dependency, Provide
+from litestar.params import QueryParameter, SkipValidationMarker
 
 from airdeck_adapters.airflow import AirflowClient, Deployments
 from airdeck_adapters.cache import CacheStore
@@ -17,15 +17,18 @@ from airdeck_api.services.logs import LogService
 from airdeck_api.services.runs import RunService
 from airdeck_domain.rbac import Principal
 
+T = TypeVar("T")
+
+Injected: TypeAlias = Annotated[T, Dependency(kind="named"), SkipValidationMarker()]
+"""A dependency injected by name; Airdeck's own objects need no validation on every request."""
+
 
 def provide_airflow(
     state: State,
-    deployment: str | None = Parameter(
-        query="deployment",
-        default=None,
-        required=False,
-        description="The Airflow deployment to ask (the default one when omitted).",
-    ),
+    deployment: Annotated[
+        str | None,
+        QueryParameter(description="The Airflow deployment to ask (the default one when omitted)."),
+    ] = None,
 ) -> AirflowClient:
     """The client of the requested deployment (404 for an unknown name)."""
     deployments: Deployments = state.deployments
@@ -38,17 +41,21 @@ def provide_cache(state: State) -> CacheStore:
     return cache
 
 
-def provide_dag_service(airflow: AirflowClient, cache: CacheStore) -> DagService:
+def provide_dag_service(
+    airflow: Injected[AirflowClient], cache: Injected[CacheStore]
+) -> DagService:
     """DAG use cases for the requested deployment."""
     return DagService(airflow, cache)
 
 
-def provide_run_service(airflow: AirflowClient, cache: CacheStore) -> RunService:
+def provide_run_service(
+    airflow: Injected[AirflowClient], cache: Injected[CacheStore]
+) -> RunService:
     """Run use cases for the requested deployment."""
     return RunService(airflow, cache)
 
 
-def provide_log_service(airflow: AirflowClient) -> LogService:
+def provide_log_service(airflow: Injected[AirflowClient]) -> LogService:
     """Log tailing for the requested deployment."""
     return LogService(airflow)
 

@@ -6,6 +6,7 @@ real deployments use ``local`` or ``oidc`` authentication.
 
 from __future__ import annotations
 
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from airdeck_domain.rbac import Principal
@@ -17,7 +18,7 @@ def dev_identity_middleware(app: ASGIApp) -> ASGIApp:
     """Put ``DEV_PRINCIPAL`` on every HTTP request."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == ScopeType.HTTP:
             scope["user"] = DEV_PRINCIPAL
         await app(scope, receive, send)
 

@@ -8,7 +8,7 @@ deployment but never its URL or credentials.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -46,6 +46,7 @@ from airdeck_domain.models import (
 )
 
 T = TypeVar("T")
+Params = list[tuple[str, str | int | float | bool | None]]
 
 AIRFLOW_PAGE_LIMIT = 100
 """Airflow caps ``limit`` at 100 by default (``[api] maximum_page_limit``)."""
@@ -111,7 +112,7 @@ class AirflowClient:
         method: str,
         path: str,
         *,
-        params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
+        params: Params | None = None,
         json: Any = None,
         authenticated: bool = True,
     ) -> httpx.Response:
@@ -141,7 +142,7 @@ class AirflowClient:
         path: str,
         type_: type[T],
         *,
-        params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
+        params: Params | None = None,
         json: Any = None,
         authenticated: bool = True,
     ) -> T:
@@ -173,7 +174,7 @@ class AirflowClient:
         dag_ids: Sequence[str] = (),
     ) -> tuple[list[Dag], int]:
         """One page of DAGs ordered by id, and the number of all matches."""
-        params: list[tuple[str, Any]] = [
+        params: Params = [
             ("offset", offset),
             ("limit", limit),
             ("order_by", "dag_id"),
@@ -199,7 +200,7 @@ class AirflowClient:
             "PATCH",
             self._path("dags", dag_id),
             WireDag,
-            params={"update_mask": "is_paused"},
+            params=[("update_mask", "is_paused")],
             json={"is_paused": is_paused},
         )
         return translate.dag(wire, self.name)
@@ -215,7 +216,7 @@ class AirflowClient:
         states: Sequence[str] = (),
     ) -> tuple[list[DagRun], int]:
         """One page of a DAG's runs, newest first, and the number of all matches."""
-        params: list[tuple[str, Any]] = [
+        params: Params = [
             ("offset", offset),
             ("limit", limit),
             ("order_by", self.dialect.runs_order),
@@ -269,7 +270,7 @@ class AirflowClient:
         page = await self._call("GET", self._path("dags", dag_id, "tasks"), WireTaskCollection)
         return [translate.task(t) for t in page.tasks if t.task_id]
 
-    async def _all_pages(self, path: str, params: list[tuple[str, Any]]) -> list[WireTaskInstance]:
+    async def _all_pages(self, path: str, params: Params) -> list[WireTaskInstance]:
         """Every task instance behind a paged endpoint: one call, then the rest concurrently."""
         base = [*params, ("order_by", "map_index"), ("limit", AIRFLOW_PAGE_LIMIT)]
         first = await self._call(
@@ -305,7 +306,7 @@ class AirflowClient:
         states: Sequence[str] = (),
     ) -> tuple[list[TaskInstance], int]:
         """One page of a mapped task's instances ordered by map index, and their number."""
-        params: list[tuple[str, Any]] = [
+        params: Params = [
             ("offset", offset),
             ("limit", limit),
             ("order_by", "map_index"),
@@ -404,9 +405,9 @@ class AirflowClient:
 
         The returned token asks for only what comes next; it is None once the log is complete.
         """
-        params: dict[str, Any] = {"map_index": map_index}
+        params: Params = [("map_index", map_index)]
         if continuation_token:
-            params["token"] = continuation_token
+            params.append(("token", continuation_token))
         wire = await self._call(
             "GET",
             self._path(
@@ -415,8 +416,9 @@ class AirflowClient:
             WireLog,
             params=params,
         )
-        events: list[dict[str, Any] | str]
-        events = wire.content.splitlines() if isinstance(wire.content, str) else wire.content
+        events: list[dict[str, Any] | str] = (
+            list(wire.content.splitlines()) if isinstance(wire.content, str) else wire.content
+        )
         return LogPage(events=events, continuation_token=wire.continuation_token)
 
     async def health(self) -> dict[str, ComponentReport]:

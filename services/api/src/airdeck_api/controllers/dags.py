@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 
 from airdeck_api.controllers.schemas import DagEnvelope
+from airdeck_api.dependencies import Injected
 from airdeck_api.services.dags import DagQuery, DagService
 from airdeck_domain.models import DagPage, Graph
 from airdeck_domain.rbac import Principal
 
-Page = Annotated[int, Parameter(ge=1, default=1, description="1-based page number")]
+Page = Annotated[int, QueryParameter(ge=1, description="1-based page number")]
 
 
 class DagController(Controller):
@@ -24,18 +25,20 @@ class DagController(Controller):
     @get("/", operation_id="listDags", opt={"permission": "dags:read"})
     async def list_dags(
         self,
-        dags: DagService,
-        principal: Principal,
+        dags: Injected[DagService],
+        principal: Injected[Principal],
         page: Page = 1,
-        limit: Annotated[int, Parameter(ge=1, le=100, description="Page size, 1-100")] = 25,
+        limit: Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1-100")] = 25,
         search: Annotated[
-            str | None, Parameter(max_length=200, description="Part of the DAG id")
+            str | None, QueryParameter(max_length=200, description="Part of the DAG id")
         ] = None,
         tags: Annotated[
-            list[str] | None, Parameter(description="Airflow tags (all must match)")
+            list[str] | None, QueryParameter(description="Airflow tags (all must match)")
         ] = None,
-        paused: bool | None = None,
-        owner: Annotated[list[str] | None, Parameter(description="DAG owners")] = None,
+        paused: Annotated[
+            bool | None, QueryParameter(description="Only paused or unpaused DAGs")
+        ] = None,
+        owner: Annotated[list[str] | None, QueryParameter(description="DAG owners")] = None,
     ) -> DagPage:
         """A page of DAGs with last run, next run and a human schedule."""
         query = DagQuery(
@@ -46,14 +49,18 @@ class DagController(Controller):
             owners=tuple(owner or ()),
             paused=paused,
         )
-        return await dags.list(query)
+        return await dags.page(query)
 
     @get("/{dag_id:str}", operation_id="getDag", opt={"permission": "dags:read"})
-    async def get_dag(self, dag_id: str, dags: DagService, principal: Principal) -> DagEnvelope:
+    async def get_dag(
+        self, dag_id: FromPath[str], dags: Injected[DagService], principal: Injected[Principal]
+    ) -> DagEnvelope:
         """A DAG with its params schema, doc and latest version."""
         return DagEnvelope(dag=await dags.detail(dag_id))
 
     @get("/{dag_id:str}/structure", operation_id="getDagStructure", opt={"permission": "dags:read"})
-    async def structure(self, dag_id: str, dags: DagService, principal: Principal) -> Graph:
+    async def structure(
+        self, dag_id: FromPath[str], dags: Injected[DagService], principal: Injected[Principal]
+    ) -> Graph:
         """The DAG's tasks and dependencies, laid out left to right."""
         return await dags.structure(dag_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Controller, get
 
 from airdeck_adapters.airflow import AirflowClient
+from airdeck_api.dependencies import Injected
 from airdeck_api.services import health
 from airdeck_domain.models import Health
 
@@ -16,6 +17,6 @@ class HealthController(Controller):
     tags = ["Health"]
 
     @get("/", operation_id="getHealth", opt={"permission": "dags:read"})
-    async def get_health(self, airflow: AirflowClient) -> Health:
+    async def get_health(self, airflow: Injected[AirflowClient]) -> Health:
         """Scheduler, DB, DAG processor and triggerer: status, heartbeat and its age."""
         return await health.check(airflow)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 
+from airdeck_api.dependencies import Injected
 from airdeck_api.services.logs import LogService
 from airdeck_domain.models import LogChunk
 from airdeck_domain.rbac import Principal
@@ -21,20 +22,22 @@ class LogController(Controller):
     @get("/", operation_id="getTaskLogs", opt={"permission": "logs:read"})
     async def logs(
         self,
-        dag_id: str,
-        run_id: str,
-        task_id: str,
-        logs: LogService,
-        principal: Principal,
+        dag_id: FromPath[str],
+        run_id: FromPath[str],
+        task_id: FromPath[str],
+        logs: Injected[LogService],
+        principal: Injected[Principal],
         try_number: Annotated[
-            int | None, Parameter(ge=1, description="The try (the latest when omitted)")
+            int | None, QueryParameter(ge=1, description="The try (the latest when omitted)")
         ] = None,
         map_index: Annotated[
-            int, Parameter(ge=-1, description="Mapped instance, -1 if unmapped")
+            int, QueryParameter(ge=-1, description="Mapped instance, -1 if unmapped")
         ] = -1,
         cursor: Annotated[
             str | None,
-            Parameter(max_length=4096, description="From a previous response: only newer lines"),
+            QueryParameter(
+                max_length=4096, description="From a previous response: only newer lines"
+            ),
         ] = None,
     ) -> LogChunk:
         """Log lines after ``cursor``; ``is_complete`` once the task finished and all is read."""

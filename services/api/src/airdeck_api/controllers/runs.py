@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 
 from airdeck_api.controllers.schemas import RunEnvelope, TaskList
+from airdeck_api.dependencies import Injected
 from airdeck_api.services.dags import DagService
 from airdeck_api.services.runs import RunService
 from airdeck_domain.models import Graph, RunPage, TaskInstancePage
 from airdeck_domain.rbac import Principal
 
-Page = Annotated[int, Parameter(ge=1, default=1, description="1-based page number")]
-States = Annotated[list[str] | None, Parameter(description="Only these states")]
+Page = Annotated[int, QueryParameter(ge=1, description="1-based page number")]
+States = Annotated[list[str] | None, QueryParameter(name="state", description="Only these states")]
 
 
 class RunController(Controller):
@@ -26,26 +27,34 @@ class RunController(Controller):
     @get("/", operation_id="listRuns", opt={"permission": "dags:read"})
     async def list_runs(
         self,
-        dag_id: str,
-        runs: RunService,
-        principal: Principal,
+        dag_id: FromPath[str],
+        runs: Injected[RunService],
+        principal: Injected[Principal],
         page: Page = 1,
-        limit: Annotated[int, Parameter(ge=1, le=50, description="Page size, 1-50")] = 20,
-        state: States = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=50, description="Page size, 1-50")] = 20,
+        states: States = None,
     ) -> RunPage:
         """A page of the DAG's runs, newest first."""
-        return await runs.list(dag_id, page=page, limit=limit, states=tuple(state or ()))
+        return await runs.page(dag_id, page=page, limit=limit, states=tuple(states or ()))
 
     @get("/{run_id:str}", operation_id="getRun", opt={"permission": "dags:read"})
     async def get_run(
-        self, dag_id: str, run_id: str, runs: RunService, principal: Principal
+        self,
+        dag_id: FromPath[str],
+        run_id: FromPath[str],
+        runs: Injected[RunService],
+        principal: Injected[Principal],
     ) -> RunEnvelope:
         """One run."""
         return RunEnvelope(run=await runs.get(dag_id, run_id))
 
     @get("/{run_id:str}/tasks", operation_id="listRunTasks", opt={"permission": "dags:read"})
     async def tasks(
-        self, dag_id: str, run_id: str, runs: RunService, principal: Principal
+        self,
+        dag_id: FromPath[str],
+        run_id: FromPath[str],
+        runs: Injected[RunService],
+        principal: Injected[Principal],
     ) -> TaskList:
         """One entry per task in execution order; mapped tasks aggregated with counts per state."""
         return TaskList(tasks=await runs.summaries(dag_id, run_id))
@@ -53,11 +62,11 @@ class RunController(Controller):
     @get("/{run_id:str}/graph", operation_id="getRunGraph", opt={"permission": "dags:read"})
     async def graph(
         self,
-        dag_id: str,
-        run_id: str,
-        runs: RunService,
-        dags: DagService,
-        principal: Principal,
+        dag_id: FromPath[str],
+        run_id: FromPath[str],
+        runs: Injected[RunService],
+        dags: Injected[DagService],
+        principal: Injected[Principal],
     ) -> Graph:
         """The laid-out structure with this run's states on its nodes."""
         return await runs.graph(dag_id, run_id, dags)
@@ -69,16 +78,16 @@ class RunController(Controller):
     )
     async def mapped(
         self,
-        dag_id: str,
-        run_id: str,
-        task_id: str,
-        runs: RunService,
-        principal: Principal,
+        dag_id: FromPath[str],
+        run_id: FromPath[str],
+        task_id: FromPath[str],
+        runs: Injected[RunService],
+        principal: Injected[Principal],
         page: Page = 1,
-        limit: Annotated[int, Parameter(ge=1, le=200, description="Page size, 1-200")] = 50,
-        state: States = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200, description="Page size, 1-200")] = 50,
+        states: States = None,
     ) -> TaskInstancePage:
         """A page of a mapped task's instances by map index."""
         return await runs.mapped(
-            dag_id, run_id, task_id, page=page, limit=limit, states=tuple(state or ())
+            dag_id, run_id, task_id, page=page, limit=limit, states=tuple(states or ())
         )

@@ -38,7 +38,7 @@ class DagService:
         self.airflow = airflow
         self.cache = cache
 
-    async def list(self, query: DagQuery) -> DagPage:
+    async def page(self, query: DagQuery) -> DagPage:
         """One page of DAGs with each one's last run."""
         dags, total = await self.airflow.list_dags(
             offset=(query.page - 1) * query.limit,

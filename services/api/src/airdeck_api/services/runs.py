@@ -34,7 +34,7 @@ class RunService:
         self.airflow = airflow
         self.cache = cache
 
-    async def list(self, dag_id: str, *, page: int, limit: int, states: tuple[str, ...]) -> RunPage:
+    async def page(self, dag_id: str, *, page: int, limit: int, states: tuple[str, ...]) -> RunPage:
         """One page of a DAG's runs, newest first."""
         runs, total = await self.airflow.list_runs(
             dag_id, offset=(page - 1) * limit, limit=limit, states=states
@@ -47,7 +47,9 @@ class RunService:
 
     async def instances(self, run: DagRun) -> list[TaskInstance]:
         """Every task instance of a run; a finished run's are cached, a running one's never."""
-        policy = caching.task_instances(self.airflow.name, run.dag_id, run.run_id, run.state)
+        policy = caching.task_instances(
+            self.airflow.name, run.dag_id, run.run_id, run.state, run.end_date
+        )
 
         async def load() -> _Instances:
             return _Instances(items=await self.airflow.task_instances(run.dag_id, run.run_id))

@@ -1,0 +1,129 @@
+"""Who may do what: roles, DAG-scoped grants, and one function that decides.
+
+Roles (guide §8.2): a ``viewer`` reads DAGs; an ``operator`` also triggers, pauses, reads logs and
+saves run configs; an ``admin`` may do everything, including clearing tasks, editing metadata
+and reading the audit log. A ``Grant`` gives a role's permissions only on the DAGs that match
+all of its selectors (tag, owner team, environment) — e.g. an operator of ``team=finance``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+import msgspec
+
+Permission = Literal[
+    "dags:read",
+    "dags:trigger",
+    "dags:pause",
+    "logs:read",
+    "tasks:clear",
+    "metadata:write",
+    "audit:read",
+    "configs:write",
+]
+Role = Literal["viewer", "operator", "admin"]
+
+ALL_PERMISSIONS: frozenset[str] = frozenset(get_args(Permission))
+ROLES: tuple[str, ...] = get_args(Role)
+WRITE_PERMISSIONS: frozenset[str] = ALL_PERMISSIONS - {"dags:read", "logs:read", "audit:read"}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    "viewer": frozenset({"dags:read"}),
+    "operator": frozenset(
+        {"dags:read", "dags:trigger", "dags:pause", "logs:read", "configs:write"}
+    ),
+    "admin": ALL_PERMISSIONS,
+}
+
+
+class Grant(msgspec.Struct, frozen=True, kw_only=True):
+    """A role on the DAGs matching every selector given (at least one must be)."""
+
+    role: Role
+    tag: str | None = None
+    owner_team: str | None = None
+    environment: str | None = None
+
+    def describe(self) -> str:
+        """``operator of team=finance`` style text."""
+        selectors = [
+            f"{name}={value}"
+            for name, value in (
+                ("tag", self.tag),
+                ("team", self.owner_team),
+                ("environment", self.environment),
+            )
+            if value is not None
+        ]
+        return f"{self.role} of {' '.join(selectors) or 'nothing'}"
+
+
+class Principal(msgspec.Struct, frozen=True, kw_only=True):
+    """An authenticated caller: a global ``role`` (None when only scoped) and scoped grants."""
+
+    subject: str
+    role: Role | None = None
+    grants: tuple[Grant, ...] = ()
+    name: str | None = None
+
+
+class DagScope(msgspec.Struct, frozen=True, kw_only=True):
+    """What grants are matched against: a DAG's tags (Airflow's and custom), team, environment."""
+
+    dag_id: str
+    tags: frozenset[str] = frozenset()
+    owner_team: str | None = None
+    environment: str | None = None
+
+
+class Decision(msgspec.Struct, frozen=True):
+    """The answer and why, in words fit for a 403 message or an audit row."""
+
+    allowed: bool
+    reason: str
+
+
+def permissions_of(role: str | None) -> frozenset[str]:
+    """The permissions a role grants (none for an unknown role)."""
+    return ROLE_PERMISSIONS.get(role or "", frozenset())
+
+
+def matches(grant: Grant, dag: DagScope) -> bool:
+    """Whether a grant applies to a DAG: every selector it sets must match, and it sets one."""
+    if grant.tag is None and grant.owner_team is None and grant.environment is None:
+        return False
+    return (
+        (grant.tag is None or grant.tag in dag.tags)
+        and (grant.owner_team is None or grant.owner_team == dag.owner_team)
+        and (grant.environment is None or grant.environment == dag.environment)
+    )
+
+
+def decide(principal: Principal, permission: str, dag: DagScope | None) -> Decision:
+    """Whether ``principal`` holds ``permission`` — on ``dag``, or, when ``dag`` is None, on at
+    least some DAG (the route-level check; the DAG-level check follows once the DAG is known)."""
+    if permission not in ALL_PERMISSIONS:
+        return Decision(False, f"unknown permission '{permission}'")
+    if permission in permissions_of(principal.role):
+        return Decision(True, f"role {principal.role} grants {permission}")
+    holding = [g for g in principal.grants if permission in permissions_of(g.role)]
+    if dag is None:
+        if holding:
+            return Decision(True, f"{holding[0].describe()} grants {permission} on some DAGs")
+        return Decision(False, f"{_who(principal)} does not grant {permission}")
+    for grant in holding:
+        if matches(grant, dag):
+            return Decision(True, f"{grant.describe()} grants {permission} on {dag.dag_id}")
+    return Decision(False, f"{_who(principal)} does not grant {permission} on {dag.dag_id}")
+
+
+def visible(principal: Principal, dag: DagScope) -> bool:
+    """Whether the DAG shows up for the principal at all (it may read it)."""
+    return decide(principal, "dags:read", dag).allowed
+
+
+def _who(principal: Principal) -> str:
+    parts = [f"role {principal.role}"] if principal.role else []
+    parts += [g.describe() for g in principal.grants]
+    return ", ".join(parts) or "no role"
