@@ -109,6 +109,32 @@ def _find_cycle(candidates: set[str], out: dict[str, list[str]]) -> list[str]:
     return path[seen[node] :]
 
 
+def without_back_edges(graph: Graph) -> list[GraphEdge]:
+    """The graph's edges minus those that close a cycle (found by depth-first search in node
+    order), so what remains is acyclic. Used to lay out views that may be cyclic, such as a
+    graph with a task group collapsed around a task that runs between two of its members."""
+    out = _adjacency([n.id for n in graph.nodes], graph.edges)
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    back: set[tuple[str, str]] = set()
+    for root in out:
+        if root in state:
+            continue
+        state[root] = 1
+        stack = [(root, iter(out[root]))]
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(child) == 1:
+                back.add((node, child))
+            elif child not in state:
+                state[child] = 1
+                stack.append((child, iter(out[child])))
+    return [e for e in graph.edges if (e.source, e.target) not in back]
+
+
 def neighbourhood(
     graph: Graph,
     task_id: str,

@@ -22,7 +22,8 @@ def collapse(graph: Graph, group_ids: Iterable[str]) -> Graph:
     The group node carries the aggregate of its members' states (same rules as mapped tasks)
     and summed state counts; edges into and out of the group are re-routed to it and edges
     inside it disappear. To expand a group, collapse the full graph without it. Positions are
-    not kept: lay the result out again.
+    not kept: lay the result out again, with ``LayoutOptions(break_cycles=True)`` since a task
+    that runs between two members of a collapsed group makes the view cyclic.
     """
     wanted = set(group_ids)
     # A task belongs to the outermost collapsed group that encloses it.

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 import msgspec
 
-from airdeck_domain.graph import enclosing_groups, topological_order
+from airdeck_domain.graph import enclosing_groups, topological_order, without_back_edges
 from airdeck_domain.models import Graph, GraphNode
 
 
@@ -26,6 +26,9 @@ class LayoutOptions(msgspec.Struct, frozen=True, kw_only=True):
     group_padding: float = 16.0
     group_header: float = 24.0
     sweeps: int = 4
+    break_cycles: bool = False
+    """Lay out a cyclic graph by ignoring the edges that close cycles (they then point right
+    to left) instead of raising ``CycleError``; meant for views with collapsed groups."""
 
 
 def layout(graph: Graph, options: LayoutOptions | None = None) -> Graph:
@@ -41,11 +44,14 @@ def layout(graph: Graph, options: LayoutOptions | None = None) -> Graph:
     tasks = [n for n in graph.nodes if not (n.kind == "group" and n.id in boxed)]
     if not tasks:
         return msgspec.structs.replace(graph, nodes=[], width=0.0, height=0.0)
-    order = topological_order(Graph(nodes=tasks, edges=graph.edges))
+    edges = graph.edges
+    if opts.break_cycles:
+        edges = without_back_edges(Graph(nodes=tasks, edges=edges))
+    order = topological_order(Graph(nodes=tasks, edges=edges))
     ids = set(order)
     preds: dict[str, list[str]] = defaultdict(list)
     succs: dict[str, list[str]] = defaultdict(list)
-    for e in graph.edges:
+    for e in edges:
         if e.source in ids and e.target in ids:
             preds[e.target].append(e.source)
             succs[e.source].append(e.target)

@@ -1,0 +1,85 @@
+"""RBAC: viewers never write, scoped grants never leak to other DAGs."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from airdeck_domain.rbac import (
+    ALL_PERMISSIONS,
+    ROLE_PERMISSIONS,
+    WRITE_PERMISSIONS,
+    DagScope,
+    Grant,
+    Principal,
+    decide,
+    visible,
+)
+
+names = st.sampled_from(["finance", "marketing", "ops", "eu", "prod", "dev"])
+scopes = st.builds(
+    DagScope,
+    dag_id=st.sampled_from(["a", "b", "c"]),
+    tags=st.frozensets(names, max_size=3),
+    owner_team=st.none() | names,
+    environment=st.none() | names,
+)
+
+
+@given(st.sampled_from(sorted(ALL_PERMISSIONS)), st.none() | scopes)
+def test_viewer_never_gets_a_write_permission(permission: str, dag: DagScope | None) -> None:
+    decision = decide(Principal(subject="v", role="viewer"), permission, dag)
+    assert decision.allowed == (permission == "dags:read")
+    if permission in WRITE_PERMISSIONS:
+        assert not decision.allowed
+
+
+@given(
+    names,
+    st.sampled_from(["viewer", "operator", "admin"]),
+    scopes,
+    st.sampled_from(sorted(ALL_PERMISSIONS)),
+)
+def test_scoped_grant_never_leaks_to_another_dag(
+    team: str, role: str, dag: DagScope, permission: str
+) -> None:
+    principal = Principal(subject="s", grants=(Grant(role=role, owner_team=team),))  # type: ignore[arg-type]
+    decision = decide(principal, permission, dag)
+    if dag.owner_team != team:
+        assert not decision.allowed
+    else:
+        assert decision.allowed == (permission in ROLE_PERMISSIONS[role])
+
+
+def test_operator_of_finance_triggers_only_finance_dags() -> None:
+    alice = Principal(subject="alice", grants=(Grant(role="operator", owner_team="finance"),))
+    finance = DagScope(dag_id="ledger", owner_team="finance")
+    other = DagScope(dag_id="ads", owner_team="marketing")
+    assert decide(alice, "dags:trigger", finance).allowed
+    denied = decide(alice, "dags:trigger", other)
+    assert not denied.allowed
+    assert "dags:trigger" in denied.reason and "ads" in denied.reason
+    assert decide(alice, "dags:trigger", None).allowed, "route-level: she may trigger some DAGs"
+    assert not decide(alice, "tasks:clear", finance).allowed
+    assert visible(alice, finance) and not visible(alice, other)
+
+
+def test_grant_selectors_combine_and_an_empty_grant_matches_nothing() -> None:
+    grant = Grant(role="admin", tag="payments", environment="prod")
+    p = Principal(subject="p", grants=(grant,))
+    assert decide(
+        p, "tasks:clear", DagScope(dag_id="x", tags=frozenset({"payments"}), environment="prod")
+    ).allowed
+    assert not decide(
+        p, "tasks:clear", DagScope(dag_id="x", tags=frozenset({"payments"}), environment="dev")
+    ).allowed
+    empty = Principal(subject="e", grants=(Grant(role="admin"),))
+    assert not decide(empty, "dags:read", DagScope(dag_id="x")).allowed
+
+
+def test_roles_follow_the_guide() -> None:
+    assert ROLE_PERMISSIONS["viewer"] == {"dags:read"}
+    assert {"dags:trigger", "dags:pause", "logs:read"} <= ROLE_PERMISSIONS["operator"]
+    assert "tasks:clear" not in ROLE_PERMISSIONS["operator"]
+    assert ROLE_PERMISSIONS["admin"] == ALL_PERMISSIONS
+    assert not decide(Principal(subject="x", role="admin"), "dags:destroy", None).allowed
