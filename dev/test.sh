@@ -14,6 +14,7 @@ start=$(date +%s)
 # The test Airflow runs beside a demo one: its own port and home.
 export AIRDECK_AIRFLOW_PORT="${AIRDECK_TEST_AIRFLOW_PORT:-28080}"
 export AIRDECK_AIRFLOW_HOME="$AIRDECK_STATE/airflow-test"
+export AIRDECK_AIRFLOW_DB=postgres
 step "starting the test Airflow on 127.0.0.1:$AIRDECK_AIRFLOW_PORT"
 "$ROOT/dev/airflow/start.sh"
 if [[ "${CI:-}" == "true" ]]; then

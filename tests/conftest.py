@@ -23,13 +23,15 @@ class AirflowLogin:
 
 @pytest.fixture(scope="session")
 def airflow() -> AirflowLogin:
-    """The test Airflow (127.0.0.1:28080, home .airdeck/airflow-test) with the example DAGs
+    """The test Airflow (127.0.0.1:28080, home .airdeck/airflow-test, metadata in the local
+    PostgreSQL) with the example DAGs
     parsed, started by dev/airflow/start.sh unless already running. It is left running after the
     session so the next one reuses it; `.ci/run` (dev/test.sh) stops it in CI."""
     env = {
         **os.environ,
         "AIRDECK_AIRFLOW_PORT": os.environ.get("AIRDECK_TEST_AIRFLOW_PORT", "28080"),
         "AIRDECK_AIRFLOW_HOME": str(ROOT / ".airdeck" / "airflow-test"),
+        "AIRDECK_AIRFLOW_DB": "postgres",
     }
     started = subprocess.run(
         [str(ROOT / "dev" / "airflow" / "start.sh")], env=env, capture_output=True, text=True

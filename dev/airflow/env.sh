@@ -6,7 +6,8 @@
 # secrets (JWT secret, API secret key, Fernet key, service-account password) are generated on
 # first use and kept under $AIRDECK_AIRFLOW_HOME, so nothing secret is ever committed.
 # Inputs: AIRDECK_AIRFLOW_PORT (8080), AIRDECK_AIRFLOW_HOME (.airdeck/airflow),
-# AIRDECK_AIRFLOW_VENV (.airdeck/airflow-venv), AIRDECK_AIRFLOW_PARALLELISM (6 task slots).
+# AIRDECK_AIRFLOW_VENV (.airdeck/airflow-venv), AIRDECK_AIRFLOW_PARALLELISM (6 task slots),
+# AIRDECK_AIRFLOW_DB (sqlite, or postgres: database airdeck_airflow_<port> on 127.0.0.1:5432).
 
 AIRDECK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export AIRDECK_AIRFLOW_PORT="${AIRDECK_AIRFLOW_PORT:-8080}"
@@ -15,6 +16,10 @@ AIRDECK_AIRFLOW_HOME="${AIRDECK_AIRFLOW_HOME:-$AIRDECK_ROOT/.airdeck/airflow}"
 export AIRDECK_AIRFLOW_HOME="$(mkdir -p "$AIRDECK_AIRFLOW_HOME" && cd "$AIRDECK_AIRFLOW_HOME" && pwd)"
 export AIRDECK_AIRFLOW_VENV="${AIRDECK_AIRFLOW_VENV:-$AIRDECK_ROOT/.airdeck/airflow-venv}"
 export AIRDECK_AIRFLOW_DAGS="$AIRDECK_ROOT/examples/dags"
+# Airflow's own metadata DB: SQLite for the embedded demo; the local PostgreSQL for the test
+# Airflow, whose scheduler otherwise dies of "database is locked" under a busy suite.
+export AIRDECK_AIRFLOW_DB="${AIRDECK_AIRFLOW_DB:-sqlite}"
+export AIRDECK_AIRFLOW_PG_DB="airdeck_airflow_$AIRDECK_AIRFLOW_PORT"
 export AIRDECK_AIRFLOW_USERNAME="airdeck"
 export AIRDECK_AIRFLOW_URL="http://127.0.0.1:$AIRDECK_AIRFLOW_PORT"
 export AIRDECK_EXAMPLE_SERVICE_PORT=$((AIRDECK_AIRFLOW_PORT + 10))
@@ -45,9 +50,13 @@ fi
 airflow_server_env() {
   export AIRFLOW_HOME="$AIRDECK_AIRFLOW_HOME"
   export PATH="$AIRDECK_AIRFLOW_VENV/bin:$PATH"  # `airflow standalone` runs its parts as `airflow ...`
-  # SQLite (in WAL mode, see start.sh) waits up to 30 s for a lock instead of the default 5 s:
-  # with tasks reporting through the api-server while the scheduler writes, 5 s gives 500s.
-  export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="sqlite:///$AIRDECK_AIRFLOW_HOME/airflow.db?timeout=30"
+  if [[ "$AIRDECK_AIRFLOW_DB" == postgres ]]; then
+    export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="postgresql+psycopg2://postgres@127.0.0.1:5432/$AIRDECK_AIRFLOW_PG_DB"
+  else
+    # SQLite (in WAL mode, see start.sh) waits up to 30 s for a lock instead of the default 5 s:
+    # with tasks reporting through the api-server while the scheduler writes, 5 s gives 500s.
+    export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="sqlite:///$AIRDECK_AIRFLOW_HOME/airflow.db?timeout=30"
+  fi
   export AIRFLOW__CORE__DAGS_FOLDER="$AIRDECK_AIRFLOW_DAGS"
   export AIRFLOW__CORE__LOAD_EXAMPLES=False
   export AIRFLOW__CORE__PARALLELISM="${AIRDECK_AIRFLOW_PARALLELISM:-6}"

@@ -62,9 +62,14 @@ if curl -fsS -o /dev/null --max-time 2 "$AIRDECK_AIRFLOW_URL/api/v2/monitor/heal
 fi
 
 step "starting Airflow on $AIRDECK_AIRFLOW_URL (home $home)"
-# Write-ahead logging lets readers and the one writer proceed together; the mode sticks to the file.
-"$af_py" -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL")' \
-  "$home/airflow.db"
+if [[ "$AIRDECK_AIRFLOW_DB" == postgres ]]; then
+  psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$AIRDECK_AIRFLOW_PG_DB'" |
+    grep -q 1 || psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE \"$AIRDECK_AIRFLOW_PG_DB\""
+else
+  # Write-ahead logging lets readers and the one writer proceed together; the mode sticks to the file.
+  "$af_py" -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL")' \
+    "$home/airflow.db"
+fi
 rm -f "$home/airflow.pid"
 launch airflow airflow standalone
 pid=$(cat "$home/airflow.pid")

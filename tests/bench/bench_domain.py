@@ -36,7 +36,11 @@ def random_dag(tasks: int, edges: int, seed: int = 7) -> list[Task]:
     groups = ["", "extract", "transform", "transform.clean", "load"]
     ids = [f"{groups[i % 5]}.t{i}" if groups[i % 5] else f"t{i}" for i in range(tasks)]
     return [
-        Task(task_id=ids[i], label=ids[i], downstream_task_ids=[ids[j] for j in sorted(downstream[i])])
+        Task(
+            task_id=ids[i],
+            label=ids[i],
+            downstream_task_ids=[ids[j] for j in sorted(downstream[i])],
+        )
         for i in range(tasks)
     ]
 
@@ -77,7 +81,9 @@ def main() -> int:
     for name, ms, target in results:
         verdict = "PASS" if ms < target else "FAIL"
         failed |= verdict == "FAIL"
-        print(f"{name:36} {ms:8.1f} ms  (target < {target:.0f} ms, {ms / target:4.0%} of it)  {verdict}")
+        print(
+            f"{name:36} {ms:8.1f} ms  (target < {target:.0f} ms, {ms / target:4.0%} of it)  {verdict}"
+        )
     return 1 if failed else 0
 
 

@@ -10,6 +10,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from airdeck_adapters.db import migrate
 from airdeck_api.app import create_app
 from airdeck_api.settings import Settings
 
@@ -18,7 +19,10 @@ from airdeck_api.settings import Settings
 def api_env(airflow: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """AIRDECK_* variables for an API talking to the test Airflow (dev identity, SQLite)."""
     data_dir: Path = tmp_path_factory.mktemp("airdeck-data")
+    database_url = f"sqlite+aiosqlite:///{data_dir / 'airdeck.db'}"
+    migrate.upgrade(database_url)
     return {
+        "AIRDECK_DATABASE_URL": database_url,
         "AIRDECK_AIRFLOW_URL": airflow.url,
         "AIRDECK_AIRFLOW_USERNAME": airflow.username,
         "AIRDECK_AIRFLOW_PASSWORD": airflow.password,

@@ -7,6 +7,7 @@ import sys
 
 import uvicorn
 
+from airdeck_adapters.db import migrate
 from airdeck_api.app import create_app
 from airdeck_api.settings import Settings, SettingsError
 
@@ -16,12 +17,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="airdeck-api", description="Airdeck Orchestrator API")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("serve", help="run the API in the foreground (default)")
+    db = sub.add_parser("db", help="product DB migrations")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply every migration")
+    down = db_sub.add_parser("downgrade", help="undo migrations")
+    down.add_argument("revision", nargs="?", default="-1", help="target (default: one step)")
+    db_sub.add_parser("current", help="show the DB's revision")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
+    if args.command == "db":
+        url = settings.database_url
+        if args.db_command == "upgrade":
+            migrate.upgrade(url)
+        elif args.db_command == "downgrade":
+            migrate.downgrade(url, args.revision)
+        print(f"product DB revision: {migrate.current(url) or 'empty'}")
+        return 0
     if args.command in (None, "serve"):
         uvicorn.run(
             create_app(settings),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 
@@ -11,9 +12,14 @@ from litestar.plugins import InitPluginProtocol
 
 from airdeck_adapters.airflow import Deployments
 from airdeck_adapters.cache import CacheStore, MemoryCache, RedisCache
+from airdeck_adapters.db import migrate
+from airdeck_adapters.db.engine import create_engine, session_factory
+from airdeck_api.controllers.actions import ActionController
+from airdeck_api.controllers.audit import AuditController
 from airdeck_api.controllers.dags import DagController
 from airdeck_api.controllers.health import HealthController
 from airdeck_api.controllers.logs import LogController
+from airdeck_api.controllers.product import ConfigController, FavoriteController, MetadataController
 from airdeck_api.controllers.runs import RunController
 from airdeck_api.dependencies import DEPENDENCIES
 from airdeck_api.dev_identity import dev_identity_middleware
@@ -34,7 +40,17 @@ class AirdeckPlugin(InitPluginProtocol):
         settings = self.settings
         orchestrator = Router(
             path=API_PREFIX,
-            route_handlers=[DagController, RunController, LogController, HealthController],
+            route_handlers=[
+                DagController,
+                RunController,
+                LogController,
+                HealthController,
+                ActionController,
+                FavoriteController,
+                MetadataController,
+                ConfigController,
+                AuditController,
+            ],
             guards=[require_permission],
         )
         app_config.route_handlers.append(orchestrator)
@@ -47,6 +63,14 @@ class AirdeckPlugin(InitPluginProtocol):
 
     @asynccontextmanager
     async def _lifespan(self, app: Litestar) -> AsyncGenerator[None, None]:
+        # Migrations are a deliberate step (`make db-upgrade`); refuse to run on an old schema.
+        if not await asyncio.to_thread(migrate.is_current, self.settings.database_url):
+            raise RuntimeError(
+                "The product DB is not at the current schema. Run `make db-upgrade` "
+                "(or `airdeck-api db upgrade`) with the same AIRDECK_DATABASE_URL first."
+            )
+        engine = create_engine(self.settings.database_url)
+        app.state.sessions = session_factory(engine)
         deployments = Deployments(self.settings.deployments)
         cache: CacheStore = (
             RedisCache(self.settings.redis_url) if self.settings.redis_url else MemoryCache()
@@ -59,3 +83,4 @@ class AirdeckPlugin(InitPluginProtocol):
         finally:
             await deployments.aclose()
             await cache.aclose()
+            await engine.dispose()

@@ -8,12 +8,13 @@ from litestar import Controller, get
 from litestar.params import FromPath, QueryParameter
 
 from airdeck_api.controllers.schemas import DagEnvelope
-from airdeck_api.dependencies import Injected
+from airdeck_api.injection import Injected
+from airdeck_api.services.access import DagAccess
 from airdeck_api.services.dags import DagQuery, DagService
 from airdeck_domain.models import DagPage, Graph
-from airdeck_domain.rbac import Principal
 
 Page = Annotated[int, QueryParameter(ge=1, description="1-based page number")]
+Text = Annotated[str | None, QueryParameter(max_length=200)]
 
 
 class DagController(Controller):
@@ -26,21 +27,22 @@ class DagController(Controller):
     async def list_dags(
         self,
         dags: Injected[DagService],
-        principal: Injected[Principal],
         page: Page = 1,
         limit: Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1-100")] = 25,
         search: Annotated[
             str | None, QueryParameter(max_length=200, description="Part of the DAG id")
         ] = None,
         tags: Annotated[
-            list[str] | None, QueryParameter(description="Airflow tags (all must match)")
+            list[str] | None, QueryParameter(description="Any of these Airflow or custom tags")
         ] = None,
-        paused: Annotated[
-            bool | None, QueryParameter(description="Only paused or unpaused DAGs")
-        ] = None,
+        paused: Annotated[bool | None, QueryParameter(description="Paused or not")] = None,
         owner: Annotated[list[str] | None, QueryParameter(description="DAG owners")] = None,
+        environment: Annotated[
+            str | None, QueryParameter(max_length=64, description="Product environment")
+        ] = None,
+        favorites: Annotated[bool, QueryParameter(description="Only your favorites")] = False,
     ) -> DagPage:
-        """A page of DAGs with last run, next run and a human schedule."""
+        """A page of DAGs with last run, next run, a human schedule and product data."""
         query = DagQuery(
             page=page,
             limit=limit,
@@ -48,19 +50,20 @@ class DagController(Controller):
             tags=tuple(tags or ()),
             owners=tuple(owner or ()),
             paused=paused,
+            environment=environment or None,
+            favorites=favorites,
         )
         return await dags.page(query)
 
     @get("/{dag_id:str}", operation_id="getDag", opt={"permission": "dags:read"})
-    async def get_dag(
-        self, dag_id: FromPath[str], dags: Injected[DagService], principal: Injected[Principal]
-    ) -> DagEnvelope:
-        """A DAG with its params schema, doc and latest version."""
+    async def get_dag(self, dag_id: FromPath[str], dags: Injected[DagService]) -> DagEnvelope:
+        """A DAG with its params schema, doc, latest version and product data."""
         return DagEnvelope(dag=await dags.detail(dag_id))
 
     @get("/{dag_id:str}/structure", operation_id="getDagStructure", opt={"permission": "dags:read"})
     async def structure(
-        self, dag_id: FromPath[str], dags: Injected[DagService], principal: Injected[Principal]
+        self, dag_id: FromPath[str], dags: Injected[DagService], access: Injected[DagAccess]
     ) -> Graph:
         """The DAG's tasks and dependencies, laid out left to right."""
+        await access.require("dags:read", dag_id)
         return await dags.structure(dag_id)

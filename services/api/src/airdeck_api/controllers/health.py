@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, get
 
 from airdeck_adapters.airflow import AirflowClient
-from airdeck_api.dependencies import Injected
+from airdeck_api.injection import Injected
 from airdeck_api.services import health
 from airdeck_domain.models import Health
 

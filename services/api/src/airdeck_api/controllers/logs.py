@@ -7,10 +7,12 @@ from typing import Annotated
 from litestar import Controller, get
 from litestar.params import FromPath, QueryParameter
 
-from airdeck_api.dependencies import Injected
+from airdeck_adapters.airflow import AirflowClient
+from airdeck_api.injection import Injected
+from airdeck_api.services.access import DagAccess
+from airdeck_api.services.audit import Actor, AuditTrail
 from airdeck_api.services.logs import LogService
 from airdeck_domain.models import LogChunk
-from airdeck_domain.rbac import Principal
 
 
 class LogController(Controller):
@@ -26,7 +28,10 @@ class LogController(Controller):
         run_id: FromPath[str],
         task_id: FromPath[str],
         logs: Injected[LogService],
-        principal: Injected[Principal],
+        access: Injected[DagAccess],
+        audit: Injected[AuditTrail],
+        actor: Injected[Actor],
+        airflow: Injected[AirflowClient],
         try_number: Annotated[
             int | None, QueryParameter(ge=1, description="The try (the latest when omitted)")
         ] = None,
@@ -40,7 +45,22 @@ class LogController(Controller):
             ),
         ] = None,
     ) -> LogChunk:
-        """Log lines after ``cursor``; ``is_complete`` once the task finished and all is read."""
-        return await logs.tail(
-            dag_id, run_id, task_id, try_number=try_number, map_index=map_index, cursor=cursor
-        )
+        """Log lines after ``cursor``; ``is_complete`` once the task finished and all is read.
+
+        Opening a log (a call without ``cursor``) is audited as ``view_logs``; following it
+        with the returned cursor is the same viewing and is not audited again.
+        """
+        await access.require("logs:read", dag_id)
+
+        async def read() -> LogChunk:
+            return await logs.tail(
+                dag_id, run_id, task_id, try_number=try_number, map_index=map_index, cursor=cursor
+            )
+
+        if cursor:
+            return await read()
+        details = {"task_id": task_id, "try_number": try_number, "map_index": map_index}
+        async with audit.action(
+            actor, "view_logs", airflow.name, dag_id, run_id=run_id, details=details
+        ):
+            return await read()

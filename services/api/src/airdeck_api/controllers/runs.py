@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.params import FromPath, QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from airdeck_api.controllers.schemas import RunEnvelope, TaskList
-from airdeck_api.dependencies import Injected
+from airdeck_api.injection import Injected
+from airdeck_api.services.access import DagAccess
 from airdeck_api.services.dags import DagService
 from airdeck_api.services.runs import RunService
+from airdeck_domain.errors import InvalidInputError
 from airdeck_domain.models import Graph, RunPage, TaskInstancePage
-from airdeck_domain.rbac import Principal
 
 Page = Annotated[int, QueryParameter(ge=1, description="1-based page number")]
-States = Annotated[list[str] | None, QueryParameter(name="state", description="Only these states")]
+States = Annotated[
+    list[str] | None, QueryParameter(name="state", description="Only runs in these states")
+]
+CONF_PREFIX = "conf."
+
+
+def conf_filter(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """``conf.<key>=<value>`` query parameters as ``{key: value}``."""
+    conf = {
+        key[len(CONF_PREFIX) :]: value
+        for key, value in request.query_params.items()
+        if key.startswith(CONF_PREFIX)
+    }
+    bad = [k for k in conf if not k or len(k) > 100]
+    if bad:
+        raise InvalidInputError(
+            "conf filters look like conf.<key>=<value>", errors={"conf": "empty or too long key"}
+        )
+    return conf
 
 
 class RunController(Controller):
@@ -27,14 +47,23 @@ class RunController(Controller):
     @get("/", operation_id="listRuns", opt={"permission": "dags:read"})
     async def list_runs(
         self,
+        request: Request[Any, Any, Any],
         dag_id: FromPath[str],
         runs: Injected[RunService],
-        principal: Injected[Principal],
+        access: Injected[DagAccess],
+        db_session: Injected[AsyncSession],
         page: Page = 1,
         limit: Annotated[int, QueryParameter(ge=1, le=50, description="Page size, 1-50")] = 20,
         states: States = None,
     ) -> RunPage:
-        """A page of the DAG's runs, newest first."""
+        """A page of the DAG's runs, newest first. ``conf.<key>=<value>`` finds runs started
+        through Airdeck with that conf (Airflow itself can't search by conf)."""
+        await access.require("dags:read", dag_id)
+        conf = conf_filter(request)
+        if conf:
+            return await runs.page_by_conf(
+                dag_id, conf, db_session, page=page, limit=limit, states=tuple(states or ())
+            )
         return await runs.page(dag_id, page=page, limit=limit, states=tuple(states or ()))
 
     @get("/{run_id:str}", operation_id="getRun", opt={"permission": "dags:read"})
@@ -43,9 +72,10 @@ class RunController(Controller):
         dag_id: FromPath[str],
         run_id: FromPath[str],
         runs: Injected[RunService],
-        principal: Injected[Principal],
+        access: Injected[DagAccess],
     ) -> RunEnvelope:
         """One run."""
+        await access.require("dags:read", dag_id)
         return RunEnvelope(run=await runs.get(dag_id, run_id))
 
     @get("/{run_id:str}/tasks", operation_id="listRunTasks", opt={"permission": "dags:read"})
@@ -54,9 +84,10 @@ class RunController(Controller):
         dag_id: FromPath[str],
         run_id: FromPath[str],
         runs: Injected[RunService],
-        principal: Injected[Principal],
+        access: Injected[DagAccess],
     ) -> TaskList:
         """One entry per task in execution order; mapped tasks aggregated with counts per state."""
+        await access.require("dags:read", dag_id)
         return TaskList(tasks=await runs.summaries(dag_id, run_id))
 
     @get("/{run_id:str}/graph", operation_id="getRunGraph", opt={"permission": "dags:read"})
@@ -66,9 +97,10 @@ class RunController(Controller):
         run_id: FromPath[str],
         runs: Injected[RunService],
         dags: Injected[DagService],
-        principal: Injected[Principal],
+        access: Injected[DagAccess],
     ) -> Graph:
         """The laid-out structure with this run's states on its nodes."""
+        await access.require("dags:read", dag_id)
         return await runs.graph(dag_id, run_id, dags)
 
     @get(
@@ -82,12 +114,13 @@ class RunController(Controller):
         run_id: FromPath[str],
         task_id: FromPath[str],
         runs: Injected[RunService],
-        principal: Injected[Principal],
+        access: Injected[DagAccess],
         page: Page = 1,
         limit: Annotated[int, QueryParameter(ge=1, le=200, description="Page size, 1-200")] = 50,
         states: States = None,
     ) -> TaskInstancePage:
         """A page of a mapped task's instances by map index."""
+        await access.require("dags:read", dag_id)
         return await runs.mapped(
             dag_id, run_id, task_id, page=page, limit=limit, states=tuple(states or ())
         )

@@ -8,16 +8,21 @@ from collections.abc import Sequence
 import msgspec
 
 from airdeck_adapters.airflow import AirflowClient
+from airdeck_adapters.airflow.client import AIRFLOW_PAGE_LIMIT
 from airdeck_adapters.cache import CacheStore
+from airdeck_api.services.access import DagAccess
 from airdeck_api.services.cached import read_through
+from airdeck_api.services.product import ProductData, scope_of
 from airdeck_domain import caching
 from airdeck_domain.graph import build_graph
 from airdeck_domain.layout import layout
 from airdeck_domain.models import Dag, DagDetail, DagPage, Graph, LastRun
+from airdeck_domain.rbac import decide
 
 
 class DagQuery(msgspec.Struct, kw_only=True, frozen=True):
-    """Filters and page of a DAG list request."""
+    """Filters and page of a DAG list request. ``tags`` match Airflow or custom tags (any of
+    them); ``environment`` and ``favorites`` come from the product DB."""
 
     page: int = 1
     limit: int = 25
@@ -25,6 +30,13 @@ class DagQuery(msgspec.Struct, kw_only=True, frozen=True):
     tags: tuple[str, ...] = ()
     owners: tuple[str, ...] = ()
     paused: bool | None = None
+    environment: str | None = None
+    favorites: bool = False
+
+    @property
+    def needs_product_filter(self) -> bool:
+        """Whether some filter can't be left to Airflow's own paging."""
+        return bool(self.tags or self.environment or self.favorites)
 
 
 class _LastRunEntry(msgspec.Struct):
@@ -34,23 +46,67 @@ class _LastRunEntry(msgspec.Struct):
 class DagService:
     """What the API shows of DAGs, for one deployment."""
 
-    def __init__(self, airflow: AirflowClient, cache: CacheStore) -> None:
+    def __init__(
+        self, airflow: AirflowClient, cache: CacheStore, product: ProductData, access: DagAccess
+    ) -> None:
         self.airflow = airflow
         self.cache = cache
+        self.product = product
+        self.access = access
 
     async def page(self, query: DagQuery) -> DagPage:
-        """One page of DAGs with each one's last run."""
-        dags, total = await self.airflow.list_dags(
-            offset=(query.page - 1) * query.limit,
-            limit=query.limit,
-            search=query.search,
-            tags=query.tags,
-            owners=query.owners,
-            paused=query.paused,
-        )
+        """One page of the DAGs the caller may see, with product data and each one's last run.
+
+        Filters Airflow can apply are left to it (and its paging) when they are all there is;
+        product filters or a caller with scoped grants only mean reading every matching DAG
+        from Airflow and filtering and paging here.
+        """
+        user = self.access.principal.subject
+        offset = (query.page - 1) * query.limit
+        if not query.needs_product_filter and self.access.global_grant("dags:read"):
+            dags, total = await self.airflow.list_dags(
+                offset=offset,
+                limit=query.limit,
+                search=query.search,
+                owners=query.owners,
+                paused=query.paused,
+            )
+            dags = await self.product.annotate(dags, user)
+        else:
+            every = await self.product.annotate(await self._every_dag(query), user)
+            matching = [d for d in every if self._matches(d, query)]
+            total = len(matching)
+            dags = matching[offset : offset + query.limit]
         return DagPage(
             dags=await self.with_last_runs(dags), total=total, page=query.page, limit=query.limit
         )
+
+    async def _every_dag(self, query: DagQuery) -> list[Dag]:
+        first, total = await self.airflow.list_dags(
+            limit=AIRFLOW_PAGE_LIMIT, search=query.search, owners=query.owners, paused=query.paused
+        )
+        rest = await asyncio.gather(
+            *(
+                self.airflow.list_dags(
+                    offset=offset,
+                    limit=AIRFLOW_PAGE_LIMIT,
+                    search=query.search,
+                    owners=query.owners,
+                    paused=query.paused,
+                )
+                for offset in range(AIRFLOW_PAGE_LIMIT, total, AIRFLOW_PAGE_LIMIT)
+            )
+        )
+        return first + [d for page, _ in rest for d in page]
+
+    def _matches(self, dag: Dag, query: DagQuery) -> bool:
+        if query.tags and not set(query.tags) & (set(dag.tags) | set(dag.custom_tags)):
+            return False
+        if query.environment and dag.environment != query.environment:
+            return False
+        if query.favorites and not dag.is_favorite:
+            return False
+        return decide(self.access.principal, "dags:read", scope_of(dag)).allowed
 
     async def with_last_runs(self, dags: Sequence[Dag]) -> list[Dag]:
         """The DAGs with ``last_run`` filled, fetched concurrently (cached per the list policy)."""
@@ -71,9 +127,12 @@ class DagService:
         await self.cache.delete_prefix(f"{self.airflow.name}:last-run:{dag_id}")
 
     async def detail(self, dag_id: str) -> DagDetail:
-        """A DAG's detail with its last run."""
-        dag = await self.airflow.get_dag(dag_id)
-        return msgspec.structs.replace(dag, last_run=await self.airflow.latest_run(dag_id))
+        """A DAG's detail with product data and its last run (403 if the caller may not read it)."""
+        detail = await self.airflow.get_dag(dag_id)
+        (merged,) = await self.product.annotate([detail], self.access.principal.subject)
+        self.access.check("dags:read", merged)
+        assert isinstance(merged, DagDetail)
+        return msgspec.structs.replace(merged, last_run=await self.airflow.latest_run(dag_id))
 
     async def structure(self, dag_id: str) -> Graph:
         """The DAG's graph, laid out; cached per DAG version so a deploy is seen at once."""

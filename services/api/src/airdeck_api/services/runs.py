@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 
 import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from airdeck_adapters.airflow import AirflowClient
 from airdeck_adapters.cache import CacheStore
+from airdeck_adapters.db.services import TriggeredRunService
 from airdeck_api.services.cached import read_through
 from airdeck_api.services.dags import DagService
 from airdeck_domain import caching
+from airdeck_domain.errors import NotFoundError
 from airdeck_domain.mapped import summarize
 from airdeck_domain.models import (
     DagRun,
@@ -40,6 +43,31 @@ class RunService:
             dag_id, offset=(page - 1) * limit, limit=limit, states=states
         )
         return RunPage(runs=runs, total=total, page=page, limit=limit)
+
+    async def page_by_conf(
+        self,
+        dag_id: str,
+        conf: dict[str, str],
+        session: AsyncSession,
+        *,
+        page: int,
+        limit: int,
+        states: tuple[str, ...],
+    ) -> RunPage:
+        """Runs started through Airdeck whose conf matches, newest first. Runs since deleted
+        in Airflow are skipped."""
+        run_ids = await TriggeredRunService(session=session).run_ids_by_conf(
+            self.airflow.name, dag_id, conf
+        )
+        found = await asyncio.gather(
+            *(self.airflow.get_run(dag_id, r) for r in run_ids), return_exceptions=True
+        )
+        for item in found:
+            if isinstance(item, BaseException) and not isinstance(item, NotFoundError):
+                raise item
+        runs = [r for r in found if isinstance(r, DagRun) and (not states or r.state in states)]
+        start = (page - 1) * limit
+        return RunPage(runs=runs[start : start + limit], total=len(runs), page=page, limit=limit)
 
     async def get(self, dag_id: str, run_id: str) -> DagRun:
         """One run."""

@@ -1,0 +1,97 @@
+"""Tables of the product DB (guide §4). Every DAG reference carries its ``deployment`` so several
+Airflows can share one product DB."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from advanced_alchemy.base import UUIDAuditBase
+from advanced_alchemy.types import DateTimeUTC, JsonB
+from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+DEPLOYMENT = 64
+DAG_ID = 250
+RUN_ID = 250
+USER_ID = 255
+
+
+class PipelineMetadata(UUIDAuditBase):
+    """What the product knows of a DAG beyond Airflow: environment, owning team, custom tags."""
+
+    __tablename__ = "pipeline_metadata"
+    __table_args__ = (UniqueConstraint("deployment", "dag_id"),)
+
+    deployment: Mapped[str] = mapped_column(String(DEPLOYMENT))
+    dag_id: Mapped[str] = mapped_column(String(DAG_ID))
+    environment: Mapped[str | None] = mapped_column(String(64), default=None)
+    owner_team: Mapped[str | None] = mapped_column(String(128), default=None)
+    custom_tags: Mapped[list[str]] = mapped_column(JsonB, default=list)
+    description: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class UserFavorite(UUIDAuditBase):
+    """A DAG a user starred."""
+
+    __tablename__ = "user_favorites"
+    __table_args__ = (UniqueConstraint("deployment", "user_id", "dag_id"),)
+
+    deployment: Mapped[str] = mapped_column(String(DEPLOYMENT))
+    user_id: Mapped[str] = mapped_column(String(USER_ID))
+    dag_id: Mapped[str] = mapped_column(String(DAG_ID))
+
+
+class SavedRunConfig(UUIDAuditBase):
+    """A named conf for triggering a DAG; ``shared`` ones are visible to everyone."""
+
+    __tablename__ = "saved_run_configs"
+    __table_args__ = (UniqueConstraint("deployment", "dag_id", "created_by", "name"),)
+
+    deployment: Mapped[str] = mapped_column(String(DEPLOYMENT))
+    dag_id: Mapped[str] = mapped_column(String(DAG_ID))
+    name: Mapped[str] = mapped_column(String(128))
+    conf: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    created_by: Mapped[str] = mapped_column(String(USER_ID))
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AuditLog(UUIDAuditBase):
+    """One row per action. Written as ``pending`` before Airflow is asked and completed after, so
+    no action happens without its row (see ``airdeck_api.services.audit``)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_timestamp", "timestamp"),
+        Index("ix_audit_log_user_id", "user_id"),
+        Index("ix_audit_log_dag", "deployment", "dag_id"),
+    )
+
+    timestamp: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    user_id: Mapped[str] = mapped_column(String(USER_ID))
+    deployment: Mapped[str] = mapped_column(String(DEPLOYMENT))
+    dag_id: Mapped[str | None] = mapped_column(String(DAG_ID), default=None)
+    run_id: Mapped[str | None] = mapped_column(String(RUN_ID), default=None)
+    action: Mapped[str] = mapped_column(String(32))
+    details: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    ip_address: Mapped[str | None] = mapped_column(String(64), default=None)
+    outcome: Mapped[str] = mapped_column(String(16))
+    status_code: Mapped[int | None] = mapped_column(Integer, default=None)
+    reason: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class TriggeredRun(UUIDAuditBase):
+    """A run started through Airdeck, with the conf it was given (searchable, unlike Airflow)."""
+
+    __tablename__ = "triggered_runs"
+    __table_args__ = (
+        UniqueConstraint("deployment", "dag_id", "run_id"),
+        Index("ix_triggered_runs_dag", "deployment", "dag_id"),
+    )
+
+    deployment: Mapped[str] = mapped_column(String(DEPLOYMENT))
+    dag_id: Mapped[str] = mapped_column(String(DAG_ID))
+    run_id: Mapped[str] = mapped_column(String(RUN_ID))
+    user_id: Mapped[str] = mapped_column(String(USER_ID))
+    conf: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    note: Mapped[str | None] = mapped_column(Text, default=None)

@@ -1,0 +1,190 @@
+"""The audit trail: exactly one row per action, written even when Airflow refuses or is down.
+
+How the row and the action cannot disagree: the row is committed as ``pending`` *before*
+Airflow is asked. If that write fails, the action is refused (503) and Airflow never sees it.
+After Airflow answers, the row is completed as ``success`` or ``failure`` (with Airflow's status
+and message). Should that second write fail, the row stays ``pending``: the trail still shows
+the attempt, with what was asked (for a trigger, the run id Airdeck chose beforehand, so the
+outcome can be checked in Airflow). Each write uses its own session, independent of the request's.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from airdeck_adapters.db.models import AuditLog
+from airdeck_adapters.db.services import AuditLogService
+from airdeck_domain.errors import (
+    ConflictError,
+    DomainError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    UnavailableError,
+)
+
+logger = logging.getLogger("airdeck.audit")
+
+ACTIONS = frozenset(
+    {
+        "trigger_run",
+        "pause_dag",
+        "unpause_dag",
+        "clear_task",
+        "mark_task",
+        "view_logs",
+        "update_metadata",
+        "favorite",
+        "unfavorite",
+        "save_config",
+        "delete_config",
+    }
+)
+
+
+def status_of(exc: DomainError) -> int:
+    """The HTTP status an error is reported with (kept in the row)."""
+    for kind, status in (
+        (NotFoundError, 404),
+        (ConflictError, 409),
+        (InvalidInputError, 400),
+        (ForbiddenError, 403),
+        (UnavailableError, 503),
+    ):
+        if isinstance(exc, kind):
+            return status
+    return 502
+
+
+@dataclass
+class Outcome:
+    """What a handler adds to its row once the action succeeded."""
+
+    details: dict[str, Any] = field(default_factory=dict)
+    run_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, from where."""
+
+    user_id: str
+    ip_address: str | None
+
+
+class AuditTrail:
+    """Writes audit rows in sessions of its own."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def _insert(self, row: AuditLog) -> UUID:
+        try:
+            async with self._sessions() as session:
+                created = await AuditLogService(session=session).create(row, auto_commit=True)
+                return created.id
+        except SQLAlchemyError as exc:
+            logger.exception("audit write failed")
+            raise UnavailableError(
+                "The audit log cannot be written, so the action was not performed. "
+                "Try again shortly."
+            ) from exc
+
+    def _row(
+        self,
+        actor: Actor,
+        action: str,
+        deployment: str,
+        dag_id: str | None,
+        run_id: str | None,
+        details: dict[str, Any],
+        outcome: str,
+        status: int | None = None,
+        reason: str | None = None,
+    ) -> AuditLog:
+        assert action in ACTIONS, action
+        return AuditLog(
+            timestamp=datetime.now(UTC),
+            user_id=actor.user_id,
+            ip_address=actor.ip_address,
+            deployment=deployment,
+            dag_id=dag_id,
+            run_id=run_id,
+            action=action,
+            details=details,
+            outcome=outcome,
+            status_code=status,
+            reason=reason,
+        )
+
+    async def record(
+        self,
+        actor: Actor,
+        action: str,
+        deployment: str,
+        dag_id: str | None,
+        *,
+        run_id: str | None = None,
+        details: dict[str, Any] | None = None,
+        outcome: str = "success",
+        status: int | None = 200,
+        reason: str | None = None,
+    ) -> None:
+        """One finished row (for actions decided without asking Airflow, e.g. a refused conf)."""
+        await self._insert(
+            self._row(
+                actor, action, deployment, dag_id, run_id, details or {}, outcome, status, reason
+            )
+        )
+
+    @asynccontextmanager
+    async def action(
+        self,
+        actor: Actor,
+        action: str,
+        deployment: str,
+        dag_id: str | None,
+        *,
+        run_id: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> AsyncIterator[Outcome]:
+        """Wrap an action: a pending row before, completed after (failure keeps the reason)."""
+        row_id = await self._insert(
+            self._row(actor, action, deployment, dag_id, run_id, details or {}, "pending")
+        )
+        outcome = Outcome()
+        try:
+            yield outcome
+        except DomainError as exc:
+            await self._complete(row_id, "failure", status_of(exc), exc.message, outcome)
+            raise
+        except Exception as exc:
+            await self._complete(row_id, "failure", 500, type(exc).__name__, outcome)
+            raise
+        await self._complete(row_id, "success", 200, None, outcome)
+
+    async def _complete(
+        self, row_id: UUID, result: str, status: int, reason: str | None, outcome: Outcome
+    ) -> None:
+        try:
+            async with self._sessions() as session:
+                await AuditLogService(session=session).complete(
+                    row_id,
+                    outcome=result,
+                    status_code=status,
+                    reason=reason,
+                    details=outcome.details,
+                    run_id=outcome.run_id,
+                )
+        except SQLAlchemyError:
+            # The action already happened; the row stays 'pending' and still records it.
+            logger.exception("audit completion failed for %s", row_id)

@@ -1,0 +1,61 @@
+"""Favorites and product metadata of DAGs, audited."""
+
+from __future__ import annotations
+
+import msgspec
+
+from airdeck_adapters.airflow import AirflowClient
+from airdeck_api.controllers.schemas import MetadataBody, MetadataResult
+from airdeck_api.services.access import DagAccess
+from airdeck_api.services.audit import Actor, AuditTrail
+from airdeck_api.services.product import ProductData
+
+
+class MetadataService:
+    """Writes the product's data about one deployment's DAGs for one caller."""
+
+    def __init__(
+        self,
+        *,
+        airflow: AirflowClient,
+        product: ProductData,
+        access: DagAccess,
+        audit: AuditTrail,
+        actor: Actor,
+    ) -> None:
+        self.airflow = airflow
+        self.product = product
+        self.access = access
+        self.audit = audit
+        self.actor = actor
+
+    async def set_favorite(self, dag_id: str, favorite: bool) -> bool:
+        """Star or unstar a DAG the caller may read (404 for an unknown DAG)."""
+        await self.airflow.get_dag(dag_id)
+        await self.access.require("dags:read", dag_id)
+        action = "favorite" if favorite else "unfavorite"
+        async with self.audit.action(self.actor, action, self.airflow.name, dag_id):
+            await self.product.favorites.set(
+                self.airflow.name, self.actor.user_id, dag_id, favorite
+            )
+        return favorite
+
+    async def update(self, dag_id: str, body: MetadataBody) -> MetadataResult:
+        """Apply the fields given to the DAG's metadata."""
+        await self.airflow.get_dag(dag_id)
+        await self.access.require("metadata:write", dag_id)
+        changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
+        if "custom_tags" in changes:
+            changes["custom_tags"] = sorted(set(changes["custom_tags"]))
+        async with self.audit.action(
+            self.actor, "update_metadata", self.airflow.name, dag_id, details=changes
+        ):
+            row = await self.product.metadata.upsert_for(self.airflow.name, dag_id, changes)
+        return MetadataResult(
+            updated=True,
+            dag_id=dag_id,
+            environment=row.environment,
+            owner_team=row.owner_team,
+            custom_tags=list(row.custom_tags or []),
+            description=row.description,
+        )

@@ -1,0 +1,52 @@
+"""The product's own data about DAGs, merged with Airflow's view of them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from airdeck_adapters.db.models import PipelineMetadata
+from airdeck_adapters.db.services import FavoriteService, PipelineMetadataService
+from airdeck_domain.models import Dag
+from airdeck_domain.rbac import DagScope
+
+
+def scope_of(dag: Dag) -> DagScope:
+    """What RBAC grants are matched against for a DAG (Airflow and custom tags together)."""
+    return DagScope(
+        dag_id=dag.dag_id,
+        tags=frozenset(dag.tags) | frozenset(dag.custom_tags),
+        owner_team=dag.owner_team,
+        environment=dag.environment,
+    )
+
+
+def merge(dag: Dag, meta: PipelineMetadata | None, favorite: bool) -> Dag:
+    """A DAG with the product's metadata and the caller's favorite flag."""
+    if meta is None:
+        return msgspec.structs.replace(dag, is_favorite=favorite)
+    return msgspec.structs.replace(
+        dag,
+        environment=meta.environment,
+        owner_team=meta.owner_team,
+        custom_tags=sorted(meta.custom_tags or []),
+        is_favorite=favorite,
+        description=dag.description if meta.description is None else meta.description,
+    )
+
+
+class ProductData:
+    """Product metadata and favorites for one deployment, in one request's DB session."""
+
+    def __init__(self, session: AsyncSession, deployment: str) -> None:
+        self.deployment = deployment
+        self.metadata = PipelineMetadataService(session=session)
+        self.favorites = FavoriteService(session=session)
+
+    async def annotate(self, dags: Sequence[Dag], user_id: str) -> list[Dag]:
+        """The DAGs with environment, owner team, custom tags and ``is_favorite`` filled."""
+        metas = await self.metadata.for_dags(self.deployment, [d.dag_id for d in dags])
+        favorites = await self.favorites.dag_ids(self.deployment, user_id)
+        return [merge(d, metas.get(d.dag_id), d.dag_id in favorites) for d in dags]

@@ -1,0 +1,127 @@
+"""The product DB services on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from advanced_alchemy.exceptions import DuplicateKeyError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from airdeck_adapters.db.models import AuditLog, SavedRunConfig, TriggeredRun, UserFavorite
+from airdeck_adapters.db.services import (
+    AuditLogService,
+    FavoriteService,
+    PipelineMetadataService,
+    SavedRunConfigService,
+    TriggeredRunService,
+)
+
+pytestmark = pytest.mark.integration
+
+
+async def test_favorites_are_idempotent_and_unique(session: AsyncSession) -> None:
+    favorites = FavoriteService(session=session)
+    await favorites.set("d", "ann", "etl", True)
+    await favorites.set("d", "ann", "etl", True)
+    await favorites.set("d", "ann", "ml", True)
+    await favorites.set("other", "ann", "x", True)
+    assert await favorites.dag_ids("d", "ann") == {"etl", "ml"}
+    await favorites.set("d", "ann", "ml", False)
+    await favorites.set("d", "ann", "ml", False)
+    assert await favorites.dag_ids("d", "ann") == {"etl"}
+    with pytest.raises(DuplicateKeyError):
+        await favorites.create(
+            UserFavorite(deployment="d", user_id="ann", dag_id="etl"), auto_commit=True
+        )
+
+
+async def test_metadata_upsert_changes_only_given_fields(session: AsyncSession) -> None:
+    metadata = PipelineMetadataService(session=session)
+    await metadata.upsert_for("d", "etl", {"environment": "prod", "custom_tags": ["gold"]})
+    row = await metadata.upsert_for("d", "etl", {"owner_team": "finance"})
+    assert (row.environment, row.owner_team, row.custom_tags) == ("prod", "finance", ["gold"])
+    assert set(await metadata.for_dags("d", ["etl", "nope"])) == {"etl"}
+    assert await metadata.for_dags("other", ["etl"]) == {}
+
+
+async def test_saved_configs_visibility(session: AsyncSession) -> None:
+    configs = SavedRunConfigService(session=session)
+    for name, owner, shared in [
+        ("mine", "ann", False),
+        ("team", "bob", True),
+        ("bobs", "bob", False),
+    ]:
+        await configs.create(
+            SavedRunConfig(
+                deployment="d",
+                dag_id="etl",
+                name=name,
+                conf={"n": 1},
+                created_by=owner,
+                shared=shared,
+            ),
+            auto_commit=True,
+        )
+    assert [c.name for c in await configs.visible("d", "etl", "ann")] == ["mine", "team"]
+    assert [c.name for c in await configs.visible("d", "etl", "bob")] == ["bobs", "team"]
+
+
+async def test_runs_found_by_conf_as_text(session: AsyncSession) -> None:
+    runs = TriggeredRunService(session=session)
+    rows = [
+        ("r1", {"region": "eu", "days": 7}),
+        ("r2", {"region": "us", "days": 7}),
+        ("r3", {"region": "eu", "days": 30, "nested": {"a": 1}}),
+    ]
+    for run_id, conf in rows:
+        await runs.create(
+            TriggeredRun(deployment="d", dag_id="rep", run_id=run_id, user_id="ann", conf=conf),
+            auto_commit=True,
+        )
+    assert sorted(await runs.run_ids_by_conf("d", "rep", {"region": "eu"})) == ["r1", "r3"]
+    assert sorted(await runs.run_ids_by_conf("d", "rep", {"days": "7"})) == ["r1", "r2"]
+    assert await runs.run_ids_by_conf("d", "rep", {"region": "eu", "days": "30"}) == ["r3"]
+    assert await runs.run_ids_by_conf("d", "rep", {"region": "apac"}) == []
+    assert await runs.run_ids_by_conf("d", "other", {"region": "eu"}) == []
+
+
+async def test_audit_search_filters_and_pages(session: AsyncSession) -> None:
+    audit = AuditLogService(session=session)
+    t0 = datetime(2026, 11, 1, tzinfo=UTC)
+    for i in range(25):
+        await audit.create(
+            AuditLog(
+                timestamp=t0 + timedelta(minutes=i),
+                user_id="ann" if i % 2 else "bob",
+                deployment="d",
+                dag_id="etl" if i < 20 else "ml",
+                action="trigger_run",
+                details={"i": i},
+                outcome="failure" if i % 5 == 0 else "success",
+                status_code=200,
+            ),
+            auto_commit=True,
+        )
+    rows, total = await audit.search(offset=0, limit=10)
+    assert total == 25 and len(rows) == 10
+    assert rows[0].details == {"i": 24}, "newest first"
+    _, total = await audit.search(offset=0, limit=50, user_id="ann", dag_id="etl")
+    assert total == 10
+    _, total = await audit.search(offset=0, limit=50, outcome="failure")
+    assert total == 5
+    rows, total = await audit.search(
+        offset=0, limit=50, since=t0 + timedelta(minutes=10), until=t0 + timedelta(minutes=12)
+    )
+    assert [r.details["i"] for r in rows] == [11, 10]
+    row = rows[0]
+    await audit.complete(
+        row.id, outcome="failure", status_code=503, reason="down", details={"x": 1}
+    )
+    again = await audit.get(row.id)
+    assert (again.outcome, again.status_code, again.reason, again.details) == (
+        "failure",
+        503,
+        "down",
+        {"i": 11, "x": 1},
+    )
