@@ -27,6 +27,10 @@ def api_env(airflow: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
         "AIRDECK_AIRFLOW_USERNAME": airflow.username,
         "AIRDECK_AIRFLOW_PASSWORD": airflow.password,
         "AIRDECK_AUTH_MODE": "dev",
+        # These suites are about behaviour, not limits (tests/integration/security covers those).
+        "AIRDECK_RATE_LIMITS": ",".join(
+            f"{group}=100000/minute" for group in ("reads", "writes", "logs", "health")
+        ),
         "AIRDECK_DATA_DIR": str(data_dir),
     }
 

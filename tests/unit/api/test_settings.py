@@ -10,6 +10,7 @@ BASE = {
     "AIRDECK_AIRFLOW_URL": "http://127.0.0.1:8080",
     "AIRDECK_AIRFLOW_USERNAME": "airdeck",
     "AIRDECK_AIRFLOW_PASSWORD": "pw",
+    "AIRDECK_LOCAL_USERS": "ann:pw:admin",
 }
 
 
@@ -21,6 +22,18 @@ def test_defaults() -> None:
     assert settings.deployments[0].api_version == "v2"
     assert settings.database_url.startswith("sqlite+aiosqlite:///")
     assert settings.database_url.endswith("airdeck.db")
+    assert settings.auth_mode == "local"
+
+
+def test_local_mode_needs_users_and_limits_must_parse() -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env(
+            {**BASE, "AIRDECK_LOCAL_USERS": "", "AIRDECK_RATE_LIMITS": "writes=lots"}
+        )
+    assert "AIRDECK_LOCAL_USERS" in str(caught.value)
+    assert "AIRDECK_RATE_LIMITS" in str(caught.value)
+    with pytest.raises(SettingsError, match="AIRDECK_OIDC_ISSUER"):
+        Settings.from_env({**BASE, "AIRDECK_AUTH_MODE": "oidc"})
 
 
 def test_every_problem_is_listed_at_once() -> None:
@@ -40,9 +53,10 @@ def test_every_problem_is_listed_at_once() -> None:
         "AIRDECK_API_PORT",
         "AIRDECK_DATABASE_URL",
         "AIRDECK_AIRFLOW_USERNAME",
+        "AIRDECK_LOCAL_USERS",
     ):
         assert name in text
-    assert len(caught.value.problems) == 5
+    assert len(caught.value.problems) == 6
 
 
 def test_missing_airflow_url_is_explained() -> None:

@@ -6,9 +6,11 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import Send
 
 from airdeck_domain.errors import (
     ConflictError,
@@ -97,3 +99,19 @@ EXCEPTION_HANDLERS = {
     HTTPException: http_error_handler,
     Exception: internal_error_handler,
 }
+
+
+async def send_problem(
+    send: Send, status: int, title: str, detail: str, headers: dict[str, str] | None = None
+) -> None:
+    """Answer a raw ASGI request with a problem (for middleware that runs before routing)."""
+    body = msgspec.json.encode(
+        {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    )
+    raw_headers = [
+        (b"content-type", PROBLEM_JSON.encode()),
+        (b"content-length", str(len(body)).encode()),
+        *((k.lower().encode(), v.encode()) for k, v in (headers or {}).items()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})

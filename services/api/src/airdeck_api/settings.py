@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal, cast
 
 from airdeck_adapters.airflow import ApiVersion, DeploymentConfig
+from airdeck_api.ratelimit import parse_limits
 
 AuthMode = Literal["local", "oidc", "dev"]
 PROJECT_ROOT = Path(__file__).resolve().parents[4]
@@ -32,7 +33,7 @@ class Settings:
     api_port: int = 8100
     data_dir: Path = PROJECT_ROOT / ".airdeck" / "data"
     database_url: str = ""
-    auth_mode: AuthMode = "dev"
+    auth_mode: AuthMode = "local"
     local_users: str = ""
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
@@ -40,6 +41,8 @@ class Settings:
     oidc_role_map: Mapping[str, str] = field(default_factory=dict)
     redis_url: str | None = None
     web_origins: tuple[str, ...] = ("http://localhost:3000", "http://127.0.0.1:3000")
+    rate_limits: str = ""
+    max_body_bytes: int = 256 * 1024
     debug: bool = False
 
     @property
@@ -107,7 +110,7 @@ class Settings:
                 "AIRDECK_DATABASE_URL must be sqlite+aiosqlite:///path or "
                 f"postgresql+asyncpg://user@host/db, got {database_url.split('://')[0]}://…"
             )
-        auth_mode = get("AUTH_MODE", "dev")
+        auth_mode = get("AUTH_MODE", "local")
         if auth_mode not in ("local", "oidc", "dev"):
             problems.append(f"AIRDECK_AUTH_MODE must be local, oidc or dev, got {auth_mode!r}")
         issuer = get("OIDC_ISSUER") or None
@@ -129,6 +132,18 @@ class Settings:
                     'AIRDECK_OIDC_ROLE_MAP must be a JSON object like {"airdeck-admins": "admin"}'
                 )
         origins = tuple(o.strip() for o in get("WEB_ORIGINS").split(",") if o.strip())
+        local_users = env.get("AIRDECK_LOCAL_USERS", "")
+        if auth_mode == "local" and not local_users.strip():
+            problems.append(
+                "AIRDECK_AUTH_MODE=local needs AIRDECK_LOCAL_USERS "
+                "(name:password:role[,...]; roles viewer, operator, admin)"
+            )
+        rate_limits = get("RATE_LIMITS")
+        try:
+            parse_limits(rate_limits)
+        except ValueError as exc:
+            problems.append(f"AIRDECK_RATE_LIMITS: {exc}")
+        max_body = int(number("MAX_BODY_BYTES", str(256 * 1024), int))
         if problems:
             raise SettingsError(problems)
         return cls(
@@ -138,7 +153,9 @@ class Settings:
             data_dir=data_dir,
             database_url=database_url,
             auth_mode=cast(AuthMode, auth_mode),
-            local_users=env.get("AIRDECK_LOCAL_USERS", ""),
+            local_users=local_users,
+            rate_limits=rate_limits,
+            max_body_bytes=max_body,
             oidc_issuer=issuer,
             oidc_audience=audience,
             oidc_role_claim=get("OIDC_ROLE_CLAIM", "roles"),
