@@ -32,6 +32,7 @@ EXAMPLE_DAGS = {
     "parametrized_report",
     "flaky_retry",
     "service_pipeline",
+    "leaky_logger",
 }
 REPORT_CONF = {"region": "apac", "days": 31, "email": "ops@example.com"}
 RUN_CONFS: dict[str, dict[str, Any]] = {
@@ -42,6 +43,7 @@ RUN_CONFS: dict[str, dict[str, Any]] = {
     "parametrized_report": REPORT_CONF,
     "flaky_retry": {},
     "service_pipeline": {},
+    "leaky_logger": {},
 }
 
 

@@ -27,9 +27,7 @@ def test_defaults() -> None:
 
 def test_local_mode_needs_users_and_limits_must_parse() -> None:
     with pytest.raises(SettingsError) as caught:
-        Settings.from_env(
-            {**BASE, "AIRDECK_LOCAL_USERS": "", "AIRDECK_RATE_LIMITS": "writes=lots"}
-        )
+        Settings.from_env({**BASE, "AIRDECK_LOCAL_USERS": "", "AIRDECK_RATE_LIMITS": "writes=lots"})
     assert "AIRDECK_LOCAL_USERS" in str(caught.value)
     assert "AIRDECK_RATE_LIMITS" in str(caught.value)
     with pytest.raises(SettingsError, match="AIRDECK_OIDC_ISSUER"):

@@ -23,4 +23,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[ScalarRenderPlugin()],
         ),
         debug=settings.debug,
+        # Set here: Litestar reads the body limit from its constructor, not from plugins.
+        request_max_body_size=settings.max_body_bytes,
     )

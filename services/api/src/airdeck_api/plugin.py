@@ -73,7 +73,10 @@ class AirdeckPlugin(InitPluginProtocol):
         else:
             app_config.middleware.append(authentication_middleware(self.verifier))
         app_config.middleware.append(
-            rate_limit_middleware(limiter(settings.redis_url), parse_limits(settings.rate_limits))
+            rate_limit_middleware(
+                limiter(settings.redis_url, settings.rate_limit_prefix),
+                parse_limits(settings.rate_limits),
+            )
         )
         app_config.cors_config = CORSConfig(
             allow_origins=list(settings.web_origins),
@@ -81,7 +84,6 @@ class AirdeckPlugin(InitPluginProtocol):
             allow_headers=["Authorization", "Content-Type"],
             allow_credentials=False,
         )
-        app_config.request_max_body_size = settings.max_body_bytes
         app_config.lifespan.append(self._lifespan)
         return app_config
 

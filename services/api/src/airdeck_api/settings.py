@@ -42,6 +42,7 @@ class Settings:
     redis_url: str | None = None
     web_origins: tuple[str, ...] = ("http://localhost:3000", "http://127.0.0.1:3000")
     rate_limits: str = ""
+    rate_limit_prefix: str = "airdeck"
     max_body_bytes: int = 256 * 1024
     debug: bool = False
 
@@ -155,6 +156,7 @@ class Settings:
             auth_mode=cast(AuthMode, auth_mode),
             local_users=local_users,
             rate_limits=rate_limits,
+            rate_limit_prefix=get("RATE_LIMIT_PREFIX", "airdeck"),
             max_body_bytes=max_body,
             oidc_issuer=issuer,
             oidc_audience=audience,

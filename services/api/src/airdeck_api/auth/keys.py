@@ -37,14 +37,20 @@ def _thumbprint(jwk: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
+def _load(path: Path) -> SigningKey:
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError(f"{path} does not hold an RSA private key")
+    return SigningKey(key)
+
+
 def load_or_create(data_dir: Path) -> SigningKey:
-    """The key in ``data_dir`` (created with mode 0600 on first use)."""
+    """The key in ``data_dir`` (created with mode 0600 on first use). Several processes
+    starting at once agree on one key: it is written to a temporary file and linked into
+    place, and whoever loses the race loads the winner's."""
     path = data_dir / KEY_FILE
     if path.exists():
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        if not isinstance(key, rsa.RSAPrivateKey):
-            raise ValueError(f"{path} does not hold an RSA private key")
-        return SigningKey(key)
+        return _load(path)
     data_dir.mkdir(parents=True, exist_ok=True)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
@@ -52,7 +58,14 @@ def load_or_create(data_dir: Path) -> SigningKey:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    temporary = data_dir / f".{KEY_FILE}.{os.getpid()}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(pem)
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        return _load(path)
+    finally:
+        temporary.unlink()
     return SigningKey(key)

@@ -107,6 +107,7 @@ class OidcTokens:
         role_claim: str,
         role_map: Mapping[str, str],
         http: httpx.AsyncClient | None = None,
+        leeway: float = LEEWAY_SECONDS,
     ) -> None:
         self.issuer = issuer.rstrip("/")
         self.audience = audience
@@ -117,6 +118,7 @@ class OidcTokens:
         self._keys: dict[str, jwt.PyJWK] = {}
         self._refresh = asyncio.Lock()
         self._last_refresh = 0.0
+        self.leeway = leeway
 
     async def _load_keys(self) -> None:
         if self._jwks_uri is None:
@@ -179,7 +181,7 @@ class OidcTokens:
                 algorithms=ALGORITHMS,
                 audience=self.audience,
                 issuer=self.issuer,
-                leeway=LEEWAY_SECONDS,
+                leeway=self.leeway,
                 options={"require": ["exp", "sub", "aud", "iss"]},
             )
         except jwt.PyJWTError as exc:
