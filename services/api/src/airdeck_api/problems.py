@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import Send
 
@@ -115,3 +116,34 @@ async def send_problem(
     ]
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
     await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+class ProblemDetails(msgspec.Struct):
+    """An error (RFC 9457): ``detail`` says what to do; ``errors`` names bad fields."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: dict[str, str] | None = None
+    deployment: str | None = None
+
+
+def _documented(description: str) -> ResponseSpec:
+    return ResponseSpec(
+        data_container=ProblemDetails, media_type=PROBLEM_JSON, description=description
+    )
+
+
+PROBLEM_RESPONSES: dict[int, ResponseSpec] = {
+    400: _documented("Invalid input; `errors` names each bad field"),
+    401: _documented("Missing or invalid bearer token"),
+    403: _documented("The caller lacks the permission named in `detail`"),
+    404: _documented("No such DAG, run, task or record"),
+    409: _documented("Conflicts with the current state"),
+    413: _documented("Request body too large"),
+    429: _documented("Rate limit reached; see Retry-After"),
+    502: _documented("Airflow refused Airdeck's service account"),
+    503: _documented("Airflow (or the audit log) is unavailable; try again"),
+}
+"""Every route documents the problems it may answer with."""

@@ -12,6 +12,7 @@ from litestar.exceptions import NotAuthorizedException
 from airdeck_api.auth.tokens import LocalTokens
 from airdeck_api.auth.users import LocalUsers
 from airdeck_api.identity import principal_of
+from airdeck_api.problems import PROBLEM_RESPONSES
 from airdeck_domain.rbac import ALL_PERMISSIONS, decide, permissions_of
 
 
@@ -49,7 +50,13 @@ class AuthController(Controller):
     path = "/api/auth"
     tags = ["Auth"]
 
-    @post("/token", operation_id="createToken", opt={"permission": "public"}, status_code=200)
+    @post(
+        "/token",
+        operation_id="createToken",
+        opt={"permission": "public"},
+        responses=PROBLEM_RESPONSES,
+        status_code=200,
+    )
     async def token(self, data: TokenRequest, state: State) -> TokenResponse:
         """Exchange a local user's name and password for a bearer token (local mode only)."""
         users: LocalUsers | None = state.local_users
@@ -62,13 +69,18 @@ class AuthController(Controller):
         token, lifetime = tokens.issue(principal)
         return TokenResponse(access_token=token, token_type="bearer", expires_in=lifetime)
 
-    @get("/jwks.json", operation_id="getJwks", opt={"permission": "public"})
+    @get(
+        "/jwks.json",
+        operation_id="getJwks",
+        opt={"permission": "public"},
+        responses=PROBLEM_RESPONSES,
+    )
     async def jwks(self, state: State) -> dict[str, Any]:
         """The public keys local-mode tokens are signed with."""
         tokens: LocalTokens | None = state.local_tokens
         return tokens.key.jwks() if tokens else {"keys": []}
 
-    @get("/me", operation_id="getMe", opt={"permission": "public"})
+    @get("/me", operation_id="getMe", opt={"permission": "public"}, responses=PROBLEM_RESPONSES)
     async def me(self, request: Request[Any, Any, Any]) -> Me:
         """The caller: role, permissions and scoped grants (401 without a token)."""
         principal = principal_of(request)

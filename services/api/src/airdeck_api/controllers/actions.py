@@ -16,6 +16,7 @@ from airdeck_api.controllers.schemas import (
     TriggerResult,
 )
 from airdeck_api.injection import Injected
+from airdeck_api.problems import PROBLEM_RESPONSES
 from airdeck_api.services.actions import ActionService
 
 
@@ -25,7 +26,12 @@ class ActionController(Controller):
     path = "/dags/{dag_id:str}"
     tags = ["Actions"]
 
-    @patch("/pause", operation_id="setDagPaused", opt={"permission": "dags:pause"})
+    @patch(
+        "/pause",
+        operation_id="setDagPaused",
+        opt={"permission": "dags:pause"},
+        responses=PROBLEM_RESPONSES,
+    )
     async def pause(
         self, dag_id: FromPath[str], data: PauseBody, actions: Injected[ActionService]
     ) -> PauseResult:
@@ -34,7 +40,13 @@ class ActionController(Controller):
             dag_id=dag_id, is_paused=await actions.set_paused(dag_id, data.is_paused)
         )
 
-    @post("/runs", operation_id="triggerRun", opt={"permission": "dags:trigger"}, status_code=201)
+    @post(
+        "/runs",
+        operation_id="triggerRun",
+        opt={"permission": "dags:trigger"},
+        responses=PROBLEM_RESPONSES,
+        status_code=201,
+    )
     async def trigger(
         self, dag_id: FromPath[str], data: TriggerBody, actions: Injected[ActionService]
     ) -> TriggerResult:
@@ -46,6 +58,7 @@ class ActionController(Controller):
         "/runs/{run_id:str}/tasks/{task_id:str}/clear",
         operation_id="clearTask",
         opt={"permission": "tasks:clear"},
+        responses=PROBLEM_RESPONSES,
         status_code=200,
     )
     async def clear(
@@ -64,6 +77,7 @@ class ActionController(Controller):
         "/runs/{run_id:str}/tasks/{task_id:str}/state",
         operation_id="markTask",
         opt={"permission": "tasks:clear"},
+        responses=PROBLEM_RESPONSES,
         status_code=200,
     )
     async def mark(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from airdeck_adapters.db.services import AuditLogService
 from airdeck_api.controllers.schemas import AuditEntry, AuditPage
 from airdeck_api.injection import Injected
+from airdeck_api.problems import PROBLEM_RESPONSES
 
 
 class AuditController(Controller):
@@ -20,7 +21,9 @@ class AuditController(Controller):
     path = "/audit"
     tags = ["Audit"]
 
-    @get("/", operation_id="listAudit", opt={"permission": "audit:read"})
+    @get(
+        "/", operation_id="listAudit", opt={"permission": "audit:read"}, responses=PROBLEM_RESPONSES
+    )
     async def list_audit(
         self,
         db_session: Injected[AsyncSession],

@@ -9,6 +9,7 @@ from litestar.params import FromPath, QueryParameter
 
 from airdeck_api.controllers.schemas import DagEnvelope
 from airdeck_api.injection import Injected
+from airdeck_api.problems import PROBLEM_RESPONSES
 from airdeck_api.services.access import DagAccess
 from airdeck_api.services.dags import DagQuery, DagService
 from airdeck_domain.models import DagPage, Graph
@@ -23,7 +24,7 @@ class DagController(Controller):
     path = "/dags"
     tags = ["DAGs"]
 
-    @get("/", operation_id="listDags", opt={"permission": "dags:read"})
+    @get("/", operation_id="listDags", opt={"permission": "dags:read"}, responses=PROBLEM_RESPONSES)
     async def list_dags(
         self,
         dags: Injected[DagService],
@@ -55,12 +56,22 @@ class DagController(Controller):
         )
         return await dags.page(query)
 
-    @get("/{dag_id:str}", operation_id="getDag", opt={"permission": "dags:read"})
+    @get(
+        "/{dag_id:str}",
+        operation_id="getDag",
+        opt={"permission": "dags:read"},
+        responses=PROBLEM_RESPONSES,
+    )
     async def get_dag(self, dag_id: FromPath[str], dags: Injected[DagService]) -> DagEnvelope:
         """A DAG with its params schema, doc, latest version and product data."""
         return DagEnvelope(dag=await dags.detail(dag_id))
 
-    @get("/{dag_id:str}/structure", operation_id="getDagStructure", opt={"permission": "dags:read"})
+    @get(
+        "/{dag_id:str}/structure",
+        operation_id="getDagStructure",
+        opt={"permission": "dags:read"},
+        responses=PROBLEM_RESPONSES,
+    )
     async def structure(
         self, dag_id: FromPath[str], dags: Injected[DagService], access: Injected[DagAccess]
     ) -> Graph:

@@ -6,6 +6,7 @@ from litestar import Controller, get
 
 from airdeck_adapters.airflow import AirflowClient
 from airdeck_api.injection import Injected
+from airdeck_api.problems import PROBLEM_RESPONSES
 from airdeck_api.services import health
 from airdeck_domain.models import Health
 
@@ -16,7 +17,9 @@ class HealthController(Controller):
     path = "/health"
     tags = ["Health"]
 
-    @get("/", operation_id="getHealth", opt={"permission": "dags:read"})
+    @get(
+        "/", operation_id="getHealth", opt={"permission": "dags:read"}, responses=PROBLEM_RESPONSES
+    )
     async def get_health(self, airflow: Injected[AirflowClient]) -> Health:
         """Scheduler, DB, DAG processor and triggerer: status, heartbeat and its age."""
         return await health.check(airflow)

@@ -9,6 +9,7 @@ from litestar.params import FromPath, QueryParameter
 
 from airdeck_adapters.airflow import AirflowClient
 from airdeck_api.injection import Injected
+from airdeck_api.problems import PROBLEM_RESPONSES
 from airdeck_api.services.access import DagAccess
 from airdeck_api.services.audit import Actor, AuditTrail
 from airdeck_api.services.logs import LogService
@@ -21,7 +22,12 @@ class LogController(Controller):
     path = "/dags/{dag_id:str}/runs/{run_id:str}/tasks/{task_id:str}/logs"
     tags = ["Logs"]
 
-    @get("/", operation_id="getTaskLogs", opt={"permission": "logs:read"})
+    @get(
+        "/",
+        operation_id="getTaskLogs",
+        opt={"permission": "logs:read"},
+        responses=PROBLEM_RESPONSES,
+    )
     async def logs(
         self,
         dag_id: FromPath[str],

@@ -17,6 +17,7 @@ from airdeck_api.controllers.schemas import (
     SavedConfig,
 )
 from airdeck_api.injection import Injected
+from airdeck_api.problems import PROBLEM_RESPONSES
 from airdeck_api.services.configs import ConfigService
 from airdeck_api.services.metadata import MetadataService
 
@@ -27,14 +28,26 @@ class FavoriteController(Controller):
     path = "/dags/{dag_id:str}/favorite"
     tags = ["Favorites"]
 
-    @post("/", operation_id="addFavorite", opt={"permission": "dags:read"}, status_code=200)
+    @post(
+        "/",
+        operation_id="addFavorite",
+        opt={"permission": "dags:read"},
+        responses=PROBLEM_RESPONSES,
+        status_code=200,
+    )
     async def add(
         self, dag_id: FromPath[str], metadata: Injected[MetadataService]
     ) -> FavoriteResult:
         """Star a DAG."""
         return FavoriteResult(is_favorite=await metadata.set_favorite(dag_id, True))
 
-    @delete("/", operation_id="removeFavorite", opt={"permission": "dags:read"}, status_code=200)
+    @delete(
+        "/",
+        operation_id="removeFavorite",
+        opt={"permission": "dags:read"},
+        responses=PROBLEM_RESPONSES,
+        status_code=200,
+    )
     async def remove(
         self, dag_id: FromPath[str], metadata: Injected[MetadataService]
     ) -> FavoriteResult:
@@ -48,7 +61,12 @@ class MetadataController(Controller):
     path = "/dags/{dag_id:str}/metadata"
     tags = ["Metadata"]
 
-    @patch("/", operation_id="updateMetadata", opt={"permission": "metadata:write"})
+    @patch(
+        "/",
+        operation_id="updateMetadata",
+        opt={"permission": "metadata:write"},
+        responses=PROBLEM_RESPONSES,
+    )
     async def update(
         self, dag_id: FromPath[str], data: MetadataBody, metadata: Injected[MetadataService]
     ) -> MetadataResult:
@@ -62,21 +80,37 @@ class ConfigController(Controller):
     path = "/dags/{dag_id:str}/configs"
     tags = ["Saved configs"]
 
-    @get("/", operation_id="listConfigs", opt={"permission": "dags:read"})
+    @get(
+        "/",
+        operation_id="listConfigs",
+        opt={"permission": "dags:read"},
+        responses=PROBLEM_RESPONSES,
+    )
     async def list_configs(
         self, dag_id: FromPath[str], configs: Injected[ConfigService]
     ) -> ConfigList:
         """Your configs and everyone's shared ones."""
         return ConfigList(configs=await configs.visible(dag_id))
 
-    @post("/", operation_id="createConfig", opt={"permission": "configs:write"}, status_code=201)
+    @post(
+        "/",
+        operation_id="createConfig",
+        opt={"permission": "configs:write"},
+        responses=PROBLEM_RESPONSES,
+        status_code=201,
+    )
     async def create(
         self, dag_id: FromPath[str], data: ConfigBody, configs: Injected[ConfigService]
     ) -> SavedConfig:
         """Save a conf under a name."""
         return await configs.create(dag_id, data)
 
-    @patch("/{config_id:uuid}", operation_id="updateConfig", opt={"permission": "configs:write"})
+    @patch(
+        "/{config_id:uuid}",
+        operation_id="updateConfig",
+        opt={"permission": "configs:write"},
+        responses=PROBLEM_RESPONSES,
+    )
     async def update(
         self,
         dag_id: FromPath[str],
@@ -91,6 +125,7 @@ class ConfigController(Controller):
         "/{config_id:uuid}",
         operation_id="deleteConfig",
         opt={"permission": "configs:write"},
+        responses=PROBLEM_RESPONSES,
         status_code=204,
     )
     async def remove(

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from airdeck_api.controllers.schemas import RunEnvelope, TaskList
 from airdeck_api.injection import Injected
+from airdeck_api.problems import PROBLEM_RESPONSES
 from airdeck_api.services.access import DagAccess
 from airdeck_api.services.dags import DagService
 from airdeck_api.services.runs import RunService
@@ -44,7 +45,7 @@ class RunController(Controller):
     path = "/dags/{dag_id:str}/runs"
     tags = ["Runs"]
 
-    @get("/", operation_id="listRuns", opt={"permission": "dags:read"})
+    @get("/", operation_id="listRuns", opt={"permission": "dags:read"}, responses=PROBLEM_RESPONSES)
     async def list_runs(
         self,
         request: Request[Any, Any, Any],
@@ -66,7 +67,12 @@ class RunController(Controller):
             )
         return await runs.page(dag_id, page=page, limit=limit, states=tuple(states or ()))
 
-    @get("/{run_id:str}", operation_id="getRun", opt={"permission": "dags:read"})
+    @get(
+        "/{run_id:str}",
+        operation_id="getRun",
+        opt={"permission": "dags:read"},
+        responses=PROBLEM_RESPONSES,
+    )
     async def get_run(
         self,
         dag_id: FromPath[str],
@@ -78,7 +84,12 @@ class RunController(Controller):
         await access.require("dags:read", dag_id)
         return RunEnvelope(run=await runs.get(dag_id, run_id))
 
-    @get("/{run_id:str}/tasks", operation_id="listRunTasks", opt={"permission": "dags:read"})
+    @get(
+        "/{run_id:str}/tasks",
+        operation_id="listRunTasks",
+        opt={"permission": "dags:read"},
+        responses=PROBLEM_RESPONSES,
+    )
     async def tasks(
         self,
         dag_id: FromPath[str],
@@ -90,7 +101,12 @@ class RunController(Controller):
         await access.require("dags:read", dag_id)
         return TaskList(tasks=await runs.summaries(dag_id, run_id))
 
-    @get("/{run_id:str}/graph", operation_id="getRunGraph", opt={"permission": "dags:read"})
+    @get(
+        "/{run_id:str}/graph",
+        operation_id="getRunGraph",
+        opt={"permission": "dags:read"},
+        responses=PROBLEM_RESPONSES,
+    )
     async def graph(
         self,
         dag_id: FromPath[str],
@@ -107,6 +123,7 @@ class RunController(Controller):
         "/{run_id:str}/tasks/{task_id:str}/mapped",
         operation_id="listMappedInstances",
         opt={"permission": "dags:read"},
+        responses=PROBLEM_RESPONSES,
     )
     async def mapped(
         self,
