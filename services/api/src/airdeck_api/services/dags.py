@@ -128,11 +128,13 @@ class DagService:
 
     async def detail(self, dag_id: str) -> DagDetail:
         """A DAG's detail with product data and its last run (403 if the caller may not read it)."""
-        detail = await self.airflow.get_dag(dag_id)
+        detail, last_run = await asyncio.gather(
+            self.airflow.get_dag(dag_id), self.airflow.latest_run(dag_id)
+        )
         (merged,) = await self.product.annotate([detail], self.access.principal.subject)
         self.access.check("dags:read", merged)
         assert isinstance(merged, DagDetail)
-        return msgspec.structs.replace(merged, last_run=await self.airflow.latest_run(dag_id))
+        return msgspec.structs.replace(merged, last_run=last_run)
 
     async def structure(self, dag_id: str) -> Graph:
         """The DAG's graph, laid out; cached per DAG version so a deploy is seen at once."""
