@@ -4,6 +4,7 @@ each example DAG running to the outcome the rest of the suite relies on."""
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -204,12 +205,18 @@ def test_parametrized_report_rejects_a_conf_outside_its_schema(
 def test_slow_logger_logs_one_tick_per_second(airflow: AirflowLogin, runs: dict[str, str]) -> None:
     run_id = runs["slow_logger"]
     assert wait_for_run(airflow, "slow_logger", run_id) == "success"
-    log = client(airflow).get(
-        f"{run_path('slow_logger', run_id)}/taskInstances/{quote('tick')}/logs/1",
-        headers={"Accept": "application/json"},
-    )
-    assert log.status_code == 200, log.text
-    events = [entry.get("event", "") for entry in log.json()["content"]]
+    # The task reports success a moment before its supervisor has flushed the log file.
+    deadline = time.monotonic() + 30
+    while True:
+        log = client(airflow).get(
+            f"{run_path('slow_logger', run_id)}/taskInstances/{quote('tick')}/logs/1",
+            headers={"Accept": "application/json"},
+        )
+        assert log.status_code == 200, log.text
+        events = [entry.get("event", "") for entry in log.json()["content"]]
+        if any(e.startswith("done after") for e in events) or time.monotonic() > deadline:
+            break
+        time.sleep(1)
     assert [e for e in events if e.startswith("tick ")] == [
         "tick 1 of 3",
         "tick 2 of 3",

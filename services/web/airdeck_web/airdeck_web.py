@@ -1,0 +1,14 @@
+"""The Reflex app: pages and their routes."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from airdeck_web.pages.login import login
+from airdeck_web.pages.workflows import workflows
+from airdeck_web.states.auth import AuthState
+from airdeck_web.states.workflows import WorkflowsState
+
+app = rx.App()
+app.add_page(login, route="/", title="Airdeck · Sign in")
+app.add_page(workflows, route="/workflows", title="Airdeck · Pipelines", on_load=[AuthState.require_user, WorkflowsState.load])

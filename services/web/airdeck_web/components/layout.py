@@ -1,0 +1,27 @@
+"""The frame around every signed-in page: top bar, dark-mode toggle, sign-out."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from airdeck_web.states.auth import AuthState
+
+
+def layout(*children: rx.Component) -> rx.Component:
+    """A page with Airdeck's top bar."""
+    return rx.box(
+        rx.hstack(
+            rx.link(rx.heading("Airdeck", size="5"), href="/workflows", underline="none"),
+            rx.text("Pipelines", color_scheme="gray"),
+            rx.spacer(),
+            rx.text(AuthState.user, " · ", AuthState.role, size="2", id="whoami"),
+            rx.color_mode.button(size="2", variant="ghost"),
+            rx.button("Sign out", on_click=AuthState.sign_out, size="1", variant="soft"),
+            padding="12px 24px",
+            border_bottom="1px solid var(--gray-5)",
+            align="center",
+            width="100%",
+        ),
+        rx.box(*children, padding="20px 24px", max_width="1400px", margin="0 auto"),
+        min_width="1024px",
+    )

@@ -1,0 +1,125 @@
+"""/workflows: every DAG the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from airdeck_web.components.badges import state_badge
+from airdeck_web.components.layout import layout
+from airdeck_web.states.workflows import WorkflowsState
+
+HEALTH_COLORS = {"healthy": "#2e7d32", "degraded": "#f9a825", "unhealthy": "#c62828", "unknown": "#9e9e9e"}
+
+
+def health_dot(part: str) -> rx.Component:
+    status = WorkflowsState.health.get(part, "unknown")
+    return rx.tooltip(
+        rx.hstack(
+            rx.box(
+                width="10px", height="10px", border_radius="50%",
+                background=rx.match(status, *list(HEALTH_COLORS.items()), "#9e9e9e"),
+            ),
+            rx.text(part.replace("_", " "), size="1"),
+            align="center",
+            spacing="1",
+            class_name=f"health-{part}",
+        ),
+        content=WorkflowsState.health_detail.get(part, part),
+    )
+
+
+def dag_row(dag: Any) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.icon_button(
+                rx.cond(dag["is_favorite"], rx.icon("star", fill="gold"), rx.icon("star")),
+                variant="ghost",
+                on_click=WorkflowsState.toggle_favorite(dag["dag_id"], dag["is_favorite"]),
+                class_name="favorite",
+                aria_label="favorite",
+            )
+        ),
+        rx.table.cell(
+            rx.link(dag["dag_id"], href="/workflows/" + dag["dag_id"].to(str), class_name="dag-link"),
+            rx.text(dag["tag_text"], size="1", color_scheme="gray"),
+        ),
+        rx.table.cell(rx.text(dag["schedule_description"])),
+        rx.table.cell(
+            rx.hstack(
+                state_badge(dag["last_state"]),
+                rx.tooltip(rx.text(dag["last_when"], size="2"), content=dag["last_exact"]),
+            )
+        ),
+        rx.table.cell(rx.text(dag["next_when"], size="2")),
+        rx.table.cell(rx.cond(dag["is_paused"], rx.badge("paused", color_scheme="gray"), rx.badge("active", color_scheme="green"))),
+        rx.table.cell(
+            rx.hstack(
+                rx.cond(
+                    WorkflowsState.can_trigger,
+                    rx.link(rx.button("Trigger", size="1", class_name="trigger-button"), href="/workflows/" + dag["dag_id"].to(str) + "?trigger=1"),
+                ),
+                rx.cond(
+                    WorkflowsState.can_pause,
+                    rx.button(
+                        rx.cond(dag["is_paused"], "Unpause", "Pause"),
+                        size="1",
+                        variant="soft",
+                        class_name="pause-button",
+                        on_click=WorkflowsState.toggle_pause(dag["dag_id"], dag["is_paused"]),
+                    ),
+                ),
+            )
+        ),
+        class_name="dag-row",
+        data_dag_id=dag["dag_id"],
+    )
+
+
+def workflows() -> rx.Component:
+    """The dashboard."""
+    return layout(
+        rx.hstack(
+            rx.heading("Pipelines", size="7"),
+            rx.spacer(),
+            *[health_dot(p) for p in ("scheduler", "db", "dag_processor", "triggerer")],
+            align="center",
+            spacing="4",
+        ),
+        rx.cond(
+            WorkflowsState.banner != "",
+            rx.callout(WorkflowsState.banner, color_scheme="red", margin_y="12px", id="banner"),
+        ),
+        rx.hstack(
+            rx.input(placeholder="Search DAG id…", value=WorkflowsState.search, on_change=WorkflowsState.set_search.debounce(300), id="search", width="260px"),
+            rx.input(placeholder="Tag", value=WorkflowsState.tag, on_change=WorkflowsState.set_tag.debounce(300), id="tag", width="140px"),
+            rx.select(["all", "active", "paused"], value=WorkflowsState.status, on_change=WorkflowsState.set_status, id="status"),
+            rx.checkbox("Favorites only", checked=WorkflowsState.favorites_only, on_change=WorkflowsState.toggle_favorites_only, id="favorites-only"),
+            rx.spacer(),
+            rx.button("Refresh", on_click=WorkflowsState.load, variant="soft"),
+            margin_y="16px",
+            align="center",
+        ),
+        rx.cond(
+            WorkflowsState.dags.length() > 0,
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        *[rx.table.column_header_cell(h) for h in ("", "DAG", "Schedule", "Last run", "Next run", "Status", "")]
+                    )
+                ),
+                rx.table.body(rx.foreach(WorkflowsState.dags, dag_row)),
+                width="100%",
+                id="dag-table",
+            ),
+            rx.center(rx.text("No DAGs match these filters.", color_scheme="gray"), padding="40px", id="empty"),
+        ),
+        rx.hstack(
+            rx.button("‹", on_click=WorkflowsState.go_to_page(WorkflowsState.page - 1), disabled=WorkflowsState.page <= 1, variant="soft"),
+            rx.text("Page ", WorkflowsState.page, " of ", WorkflowsState.pages, " · ", WorkflowsState.total, " DAGs", id="pager"),
+            rx.button("›", on_click=WorkflowsState.go_to_page(WorkflowsState.page + 1), disabled=WorkflowsState.page >= WorkflowsState.pages, variant="soft"),
+            justify="center",
+            margin_top="16px",
+        ),
+    )

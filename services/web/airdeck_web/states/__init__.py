@@ -1,0 +1,1 @@
+"""Reflex states: what each screen knows and the events that change it."""

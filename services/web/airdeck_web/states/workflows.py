@@ -1,0 +1,141 @@
+"""The DAG list: filters, paging, favorites, pause and the health bar."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import reflex as rx
+
+from airdeck_web.api_client import ApiError
+from airdeck_web.states.auth import AuthState
+from airdeck_web.timefmt import relative
+
+PAGE_SIZE = 25
+
+
+class WorkflowsState(AuthState):
+    """What /workflows shows."""
+
+    dags: list[dict[str, Any]] = []
+    total: int = 0
+    page: int = 1
+    search: str = ""
+    tag: str = ""
+    status: str = "all"
+    favorites_only: bool = False
+    banner: str = ""
+    health: dict[str, str] = {}
+    health_detail: dict[str, str] = {}
+    polling: bool = False
+
+    @rx.var
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    async def _fetch(self) -> None:
+        params: dict[str, Any] = {"page": self.page, "limit": PAGE_SIZE}
+        if self.search:
+            params["search"] = self.search
+        if self.tag:
+            params["tags"] = self.tag
+        if self.status in ("paused", "active"):
+            params["paused"] = str(self.status == "paused").lower()
+        if self.favorites_only:
+            params["favorites"] = "true"
+        try:
+            async with self.api() as api:
+                body = await api.orchestrator("GET", "dags", params=params)
+                health = await api.orchestrator("GET", "health")
+        except ApiError as exc:
+            self.banner = exc.detail
+            return
+        self.banner = ""
+        self.total = int(body["total"])
+        self.dags = [
+            {
+                **d,
+                "last_state": (d.get("last_run") or {}).get("state") or "none",
+                "last_when": relative((d.get("last_run") or {}).get("start_date")),
+                "last_exact": (d.get("last_run") or {}).get("start_date") or "",
+                "next_when": relative(d.get("next_run")),
+                "tag_text": ", ".join(d.get("tags", []) + d.get("custom_tags", [])),
+            }
+            for d in body["dags"]
+        ]
+        parts = ("scheduler", "db", "dag_processor", "triggerer")
+        self.health = {p: health[p]["status"] for p in parts}
+        self.health_detail = {
+            p: f"{p}: {health[p]['status']}"
+            + (f", heartbeat {health[p]['age_seconds']:.0f} s ago" if health[p].get("age_seconds") is not None else "")
+            for p in parts
+        }
+        if not health.get("reachable", True):
+            self.banner = health.get("message") or "Airflow is unreachable."
+
+    @rx.event
+    async def load(self) -> Any:
+        """Fetch the list, then keep it fresh while the page is open."""
+        await self._fetch()
+        if not self.polling:
+            self.polling = True
+            return WorkflowsState.poll
+        return None
+
+    @rx.event(background=True)
+    async def poll(self) -> None:
+        """Refresh every 15 s (guide §9.3) while the DAG list is on screen."""
+        while True:
+            await asyncio.sleep(15)
+            async with self:
+                if not self.router.page.path.startswith("/workflows") or "[" in self.router.page.path:
+                    self.polling = False
+                    return
+                await self._fetch()
+
+    @rx.event
+    async def set_search(self, value: str) -> None:
+        self.search = value
+        self.page = 1
+        await self._fetch()
+
+    @rx.event
+    async def set_tag(self, value: str) -> None:
+        self.tag = value
+        self.page = 1
+        await self._fetch()
+
+    @rx.event
+    async def set_status(self, value: str) -> None:
+        self.status = value
+        self.page = 1
+        await self._fetch()
+
+    @rx.event
+    async def toggle_favorites_only(self, value: bool) -> None:
+        self.favorites_only = value
+        self.page = 1
+        await self._fetch()
+
+    @rx.event
+    async def go_to_page(self, page: int) -> None:
+        self.page = max(1, min(page, self.pages))
+        await self._fetch()
+
+    @rx.event
+    async def toggle_favorite(self, dag_id: str, is_favorite: bool) -> None:
+        try:
+            async with self.api() as api:
+                await api.orchestrator("DELETE" if is_favorite else "POST", "dags", dag_id, "favorite")
+        except ApiError as exc:
+            self.banner = exc.detail
+        await self._fetch()
+
+    @rx.event
+    async def toggle_pause(self, dag_id: str, is_paused: bool) -> None:
+        try:
+            async with self.api() as api:
+                await api.orchestrator("PATCH", "dags", dag_id, "pause", json={"is_paused": not is_paused})
+        except ApiError as exc:
+            self.banner = exc.detail
+        await self._fetch()
