@@ -1,4 +1,4 @@
-"""Reflex configuration of Airdeck's web UI (ports from AIRDECK_WEB_PORT / AIRDECK_WEB_BACKEND_PORT)."""
+"""Reflex configuration of Airdeck's web UI (its port from AIRDECK_WEB_PORT)."""
 
 import os
 
@@ -13,5 +13,7 @@ config = rx.Config(
     telemetry_enabled=False,
     show_built_with_reflex=False,
     disable_plugins=[SitemapPlugin],
-    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(appearance="inherit", accent_color="indigo"))],
+    plugins=[
+        rx.plugins.RadixThemesPlugin(theme=rx.theme(appearance="inherit", accent_color="indigo"))
+    ],
 )

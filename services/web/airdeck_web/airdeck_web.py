@@ -4,11 +4,32 @@ from __future__ import annotations
 
 import reflex as rx
 
+from airdeck_web.pages.dag import dag_page
 from airdeck_web.pages.login import login
+from airdeck_web.pages.run import run_page
 from airdeck_web.pages.workflows import workflows
 from airdeck_web.states.auth import AuthState
+from airdeck_web.states.dag import DagState
+from airdeck_web.states.run import RunState
 from airdeck_web.states.workflows import WorkflowsState
 
 app = rx.App()
 app.add_page(login, route="/", title="Airdeck · Sign in")
-app.add_page(workflows, route="/workflows", title="Airdeck · Pipelines", on_load=[AuthState.require_user, WorkflowsState.load])
+app.add_page(
+    workflows,
+    route="/workflows",
+    title="Airdeck · Pipelines",
+    on_load=[AuthState.require_user, WorkflowsState.load],
+)
+app.add_page(
+    dag_page,
+    route="/workflows/[dag_id]",
+    title="Airdeck · DAG",
+    on_load=[AuthState.require_user, DagState.load],
+)
+app.add_page(
+    run_page,
+    route="/workflows/[dag_id]/runs/[run_id]",
+    title="Airdeck · Run",
+    on_load=[AuthState.require_user, RunState.load],
+)

@@ -50,7 +50,9 @@ class AirdeckApi:
         try:
             response = await self._http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
-            raise ApiError(503, f"The Airdeck API cannot be reached ({type(exc).__name__}).") from exc
+            raise ApiError(
+                503, f"The Airdeck API cannot be reached ({type(exc).__name__})."
+            ) from exc
         if response.status_code == 204:
             return None
         try:
@@ -65,7 +67,9 @@ class AirdeckApi:
 
     async def sign_in(self, username: str, password: str) -> str:
         """A bearer token for a local user."""
-        body = await self._call("POST", "/api/auth/token", json={"username": username, "password": password})
+        body = await self._call(
+            "POST", "/api/auth/token", json={"username": username, "password": password}
+        )
         return str(body["access_token"])
 
     async def me(self) -> dict[str, Any]:

@@ -28,7 +28,7 @@ def duration(seconds: float | None) -> str:
     """``83.2`` → ``"1m 23s"``."""
     if seconds is None:
         return "—"
-    total = int(round(seconds))
+    total = round(seconds)
     minutes, secs = divmod(total, 60)
     hours, minutes = divmod(minutes, 60)
     if hours:

@@ -14,10 +14,20 @@ def login() -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.heading("Sign in to Airdeck", size="6"),
-                    rx.input(placeholder="Username", name="username", id="username", required=True, width="100%"),
                     rx.input(
-                        placeholder="Password", name="password", id="password", type="password",
-                        required=True, width="100%",
+                        placeholder="Username",
+                        name="username",
+                        id="username",
+                        required=True,
+                        width="100%",
+                    ),
+                    rx.input(
+                        placeholder="Password",
+                        name="password",
+                        id="password",
+                        type="password",
+                        required=True,
+                        width="100%",
                     ),
                     rx.cond(
                         AuthState.sign_in_error != "",

@@ -10,7 +10,12 @@ from airdeck_web.components.badges import state_badge
 from airdeck_web.components.layout import layout
 from airdeck_web.states.workflows import WorkflowsState
 
-HEALTH_COLORS = {"healthy": "#2e7d32", "degraded": "#f9a825", "unhealthy": "#c62828", "unknown": "#9e9e9e"}
+HEALTH_COLORS = {
+    "healthy": "#2e7d32",
+    "degraded": "#f9a825",
+    "unhealthy": "#c62828",
+    "unknown": "#9e9e9e",
+}
 
 
 def health_dot(part: str) -> rx.Component:
@@ -18,7 +23,9 @@ def health_dot(part: str) -> rx.Component:
     return rx.tooltip(
         rx.hstack(
             rx.box(
-                width="10px", height="10px", border_radius="50%",
+                width="10px",
+                height="10px",
+                border_radius="50%",
                 background=rx.match(status, *list(HEALTH_COLORS.items()), "#9e9e9e"),
             ),
             rx.text(part.replace("_", " "), size="1"),
@@ -42,7 +49,9 @@ def dag_row(dag: Any) -> rx.Component:
             )
         ),
         rx.table.cell(
-            rx.link(dag["dag_id"], href="/workflows/" + dag["dag_id"].to(str), class_name="dag-link"),
+            rx.link(
+                dag["dag_id"], href="/workflows/" + dag["dag_id"].to(str), class_name="dag-link"
+            ),
             rx.text(dag["tag_text"], size="1", color_scheme="gray"),
         ),
         rx.table.cell(rx.text(dag["schedule_description"])),
@@ -53,12 +62,21 @@ def dag_row(dag: Any) -> rx.Component:
             )
         ),
         rx.table.cell(rx.text(dag["next_when"], size="2")),
-        rx.table.cell(rx.cond(dag["is_paused"], rx.badge("paused", color_scheme="gray"), rx.badge("active", color_scheme="green"))),
+        rx.table.cell(
+            rx.cond(
+                dag["is_paused"],
+                rx.badge("paused", color_scheme="gray"),
+                rx.badge("active", color_scheme="green"),
+            )
+        ),
         rx.table.cell(
             rx.hstack(
                 rx.cond(
                     WorkflowsState.can_trigger,
-                    rx.link(rx.button("Trigger", size="1", class_name="trigger-button"), href="/workflows/" + dag["dag_id"].to(str) + "?trigger=1"),
+                    rx.link(
+                        rx.button("Trigger", size="1", class_name="trigger-button"),
+                        href="/workflows/" + dag["dag_id"].to(str) + "?trigger=1",
+                    ),
                 ),
                 rx.cond(
                     WorkflowsState.can_pause,
@@ -92,10 +110,32 @@ def workflows() -> rx.Component:
             rx.callout(WorkflowsState.banner, color_scheme="red", margin_y="12px", id="banner"),
         ),
         rx.hstack(
-            rx.input(placeholder="Search DAG id…", value=WorkflowsState.search, on_change=WorkflowsState.set_search.debounce(300), id="search", width="260px"),
-            rx.input(placeholder="Tag", value=WorkflowsState.tag, on_change=WorkflowsState.set_tag.debounce(300), id="tag", width="140px"),
-            rx.select(["all", "active", "paused"], value=WorkflowsState.status, on_change=WorkflowsState.set_status, id="status"),
-            rx.checkbox("Favorites only", checked=WorkflowsState.favorites_only, on_change=WorkflowsState.toggle_favorites_only, id="favorites-only"),
+            rx.input(
+                placeholder="Search DAG id…",
+                value=WorkflowsState.search,
+                on_change=WorkflowsState.set_search.debounce(300),
+                id="search",
+                width="260px",
+            ),
+            rx.input(
+                placeholder="Tag",
+                value=WorkflowsState.tag,
+                on_change=WorkflowsState.set_tag.debounce(300),
+                id="tag",
+                width="140px",
+            ),
+            rx.select(
+                ["all", "active", "paused"],
+                value=WorkflowsState.status,
+                on_change=WorkflowsState.set_status,
+                id="status",
+            ),
+            rx.checkbox(
+                "Favorites only",
+                checked=WorkflowsState.favorites_only,
+                on_change=WorkflowsState.toggle_favorites_only,
+                id="favorites-only",
+            ),
             rx.spacer(),
             rx.button("Refresh", on_click=WorkflowsState.load, variant="soft"),
             margin_y="16px",
@@ -106,19 +146,45 @@ def workflows() -> rx.Component:
             rx.table.root(
                 rx.table.header(
                     rx.table.row(
-                        *[rx.table.column_header_cell(h) for h in ("", "DAG", "Schedule", "Last run", "Next run", "Status", "")]
+                        *[
+                            rx.table.column_header_cell(h)
+                            for h in ("", "DAG", "Schedule", "Last run", "Next run", "Status", "")
+                        ]
                     )
                 ),
                 rx.table.body(rx.foreach(WorkflowsState.dags, dag_row)),
                 width="100%",
                 id="dag-table",
             ),
-            rx.center(rx.text("No DAGs match these filters.", color_scheme="gray"), padding="40px", id="empty"),
+            rx.center(
+                rx.text("No DAGs match these filters.", color_scheme="gray"),
+                padding="40px",
+                id="empty",
+            ),
         ),
         rx.hstack(
-            rx.button("‹", on_click=WorkflowsState.go_to_page(WorkflowsState.page - 1), disabled=WorkflowsState.page <= 1, variant="soft"),
-            rx.text("Page ", WorkflowsState.page, " of ", WorkflowsState.pages, " · ", WorkflowsState.total, " DAGs", id="pager"),
-            rx.button("›", on_click=WorkflowsState.go_to_page(WorkflowsState.page + 1), disabled=WorkflowsState.page >= WorkflowsState.pages, variant="soft"),
+            rx.button(
+                "Previous",
+                on_click=WorkflowsState.go_to_page(WorkflowsState.page - 1),
+                disabled=WorkflowsState.page <= 1,
+                variant="soft",
+            ),
+            rx.text(
+                "Page ",
+                WorkflowsState.page,
+                " of ",
+                WorkflowsState.pages,
+                " · ",
+                WorkflowsState.total,
+                " DAGs",
+                id="pager",
+            ),
+            rx.button(
+                "Next",
+                on_click=WorkflowsState.go_to_page(WorkflowsState.page + 1),
+                disabled=WorkflowsState.page >= WorkflowsState.pages,
+                variant="soft",
+            ),
             justify="center",
             margin_top="16px",
         ),

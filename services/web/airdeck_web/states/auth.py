@@ -57,7 +57,9 @@ class AuthState(rx.State):
         self.sign_in_error = ""
         try:
             async with AirdeckApi() as api:
-                self.token = await api.sign_in(str(form.get("username", "")), str(form.get("password", "")))
+                self.token = await api.sign_in(
+                    str(form.get("username", "")), str(form.get("password", ""))
+                )
             await self._load_me()
         except ApiError as exc:
             self.token = ""

@@ -67,7 +67,11 @@ class WorkflowsState(AuthState):
         self.health = {p: health[p]["status"] for p in parts}
         self.health_detail = {
             p: f"{p}: {health[p]['status']}"
-            + (f", heartbeat {health[p]['age_seconds']:.0f} s ago" if health[p].get("age_seconds") is not None else "")
+            + (
+                f", heartbeat {health[p]['age_seconds']:.0f} s ago"
+                if health[p].get("age_seconds") is not None
+                else ""
+            )
             for p in parts
         }
         if not health.get("reachable", True):
@@ -88,7 +92,10 @@ class WorkflowsState(AuthState):
         while True:
             await asyncio.sleep(15)
             async with self:
-                if not self.router.page.path.startswith("/workflows") or "[" in self.router.page.path:
+                if (
+                    not self.router.page.path.startswith("/workflows")
+                    or "[" in self.router.page.path
+                ):
                     self.polling = False
                     return
                 await self._fetch()
@@ -126,7 +133,9 @@ class WorkflowsState(AuthState):
     async def toggle_favorite(self, dag_id: str, is_favorite: bool) -> None:
         try:
             async with self.api() as api:
-                await api.orchestrator("DELETE" if is_favorite else "POST", "dags", dag_id, "favorite")
+                await api.orchestrator(
+                    "DELETE" if is_favorite else "POST", "dags", dag_id, "favorite"
+                )
         except ApiError as exc:
             self.banner = exc.detail
         await self._fetch()
@@ -135,7 +144,9 @@ class WorkflowsState(AuthState):
     async def toggle_pause(self, dag_id: str, is_paused: bool) -> None:
         try:
             async with self.api() as api:
-                await api.orchestrator("PATCH", "dags", dag_id, "pause", json={"is_paused": not is_paused})
+                await api.orchestrator(
+                    "PATCH", "dags", dag_id, "pause", json={"is_paused": not is_paused}
+                )
         except ApiError as exc:
             self.banner = exc.detail
         await self._fetch()

@@ -1,0 +1,252 @@
+"""A DAG's page: header, runs, details, and the trigger dialog built from its params schema."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import reflex as rx
+
+from airdeck_web.api_client import ApiError
+from airdeck_web.graph_paths import edge_paths, node_view
+from airdeck_web.states.auth import AuthState
+from airdeck_web.timefmt import duration, relative
+
+RUNS_PAGE = 20
+
+
+def form_fields(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """One form field per property of the params schema."""
+    fields = []
+    for name, prop in (schema.get("properties") or {}).items():
+        kind = prop.get("type", "string")
+        if isinstance(kind, list):
+            kind = next((k for k in kind if k != "null"), "string")
+        fields.append(
+            {
+                "name": name,
+                "kind": "enum" if prop.get("enum") else kind,
+                "options": [str(o) for o in prop.get("enum") or []],
+                "description": prop.get("description") or "",
+                "default": "" if prop.get("default") is None else str(prop.get("default")),
+                "bounds": " ".join(
+                    part
+                    for part in (
+                        f"min {prop['minimum']}" if "minimum" in prop else "",
+                        f"max {prop['maximum']}" if "maximum" in prop else "",
+                    )
+                    if part
+                ),
+            }
+        )
+    return fields
+
+
+def conf_from_form(fields: list[dict[str, Any]], values: dict[str, str]) -> dict[str, Any]:
+    """The conf a filled form means: numbers as numbers, empty optional fields left out."""
+    conf: dict[str, Any] = {}
+    for field in fields:
+        raw = values.get(field["name"], field["default"])
+        if raw == "":
+            continue
+        if field["kind"] == "integer":
+            try:
+                conf[field["name"]] = int(raw)
+                continue
+            except ValueError:
+                pass
+        if field["kind"] == "number":
+            try:
+                conf[field["name"]] = float(raw)
+                continue
+            except ValueError:
+                pass
+        if field["kind"] == "boolean":
+            conf[field["name"]] = raw.lower() in ("true", "1", "yes")
+            continue
+        conf[field["name"]] = raw
+    return conf
+
+
+class DagState(AuthState):
+    """What /workflows/[dag_id] shows."""
+
+    dag: dict[str, Any] = {}
+    runs: list[dict[str, Any]] = []
+    runs_total: int = 0
+    runs_page: int = 1
+    run_state: str = "all"
+    tab: str = "runs"
+    error: str = ""
+    structure_nodes: list[dict[str, Any]] = []
+    structure_paths: list[dict[str, str]] = []
+    structure_size: dict[str, str] = {"w": "100%", "h": "300px"}
+    fields: list[dict[str, Any]] = []
+    values: dict[str, str] = {}
+    field_errors: dict[str, str] = {}
+    dialog_open: bool = False
+    raw_mode: bool = False
+    raw_conf: str = "{}"
+    note: str = ""
+    trigger_error: str = ""
+    last_triggered: str = ""
+    configs: list[dict[str, Any]] = []
+
+    @rx.var
+    def summary(self) -> str:
+        """Schedule, owners and tags in one line."""
+        if not self.dag:
+            return ""
+        tags = ", ".join(self.dag.get("tags", []) + self.dag.get("custom_tags", []))
+        owners = ", ".join(self.dag.get("owners", []))
+        return f"⏱ {self.dag.get('schedule_description', '')} · 👤 {owners} · 🏷 {tags}"
+
+    @rx.var
+    def params_json(self) -> str:
+        return json.dumps(self.dag.get("params_schema") or {}, indent=2)
+
+    @rx.var
+    def doc(self) -> str:
+        return str(self.dag.get("doc_md") or "No documentation.")
+
+    @rx.var
+    def dag_id(self) -> str:
+        return str(self.router.page.params.get("dag_id", ""))
+
+    async def _runs(self) -> None:
+        params: dict[str, Any] = {"page": self.runs_page, "limit": RUNS_PAGE}
+        if self.run_state != "all":
+            params["state"] = self.run_state
+        async with self.api() as api:
+            body = await api.orchestrator("GET", "dags", self.dag_id, "runs", params=params)
+        self.runs_total = int(body["total"])
+        self.runs = [
+            {
+                **r,
+                "state": r.get("state") or "none",
+                "started": relative(r.get("start_date")),
+                "took": duration(r.get("duration_seconds")),
+            }
+            for r in body["runs"]
+        ]
+
+    @rx.event
+    async def load(self) -> None:
+        """Fetch the DAG and its runs; open the trigger dialog when the URL asks for it."""
+        self.error = ""
+        try:
+            async with self.api() as api:
+                body = await api.orchestrator("GET", "dags", self.dag_id)
+                configs = await api.orchestrator("GET", "dags", self.dag_id, "configs")
+            self.dag = body["dag"]
+            self.configs = configs["configs"]
+            self.fields = form_fields(self.dag.get("params_schema") or {})
+            await self._runs()
+        except ApiError as exc:
+            self.error = exc.detail
+            return
+        self.dialog_open = self.router.page.params.get("trigger") == "1" and bool(self.dag)
+
+    @rx.event
+    async def set_run_state(self, value: str) -> None:
+        self.run_state = value
+        self.runs_page = 1
+        await self._runs()
+
+    @rx.event
+    async def go_to_runs_page(self, page: int) -> None:
+        self.runs_page = max(1, page)
+        await self._runs()
+
+    @rx.event
+    async def set_tab(self, value: str) -> None:
+        self.tab = value
+        if value == "graph" and not self.structure_nodes:
+            async with self.api() as api:
+                graph = await api.orchestrator("GET", "dags", self.dag_id, "structure")
+            self.structure_nodes = [node_view(n) for n in graph["nodes"]]
+            self.structure_paths = edge_paths(graph["nodes"], graph["edges"])
+            self.structure_size = {
+                "w": f"{graph['width'] + 20}px",
+                "h": f"{graph['height'] + 20}px",
+            }
+
+    @rx.event
+    def open_trigger(self) -> None:
+        self.dialog_open = True
+        self.field_errors = {}
+        self.trigger_error = ""
+        self.values = {f["name"]: f["default"] for f in self.fields}
+        self.raw_conf = json.dumps(conf_from_form(self.fields, self.values), indent=2)
+
+    @rx.event
+    def close_trigger(self) -> None:
+        self.dialog_open = False
+
+    @rx.event
+    def set_value(self, name: str, value: str) -> None:
+        self.values = {**self.values, name: value}
+        self.field_errors = {k: v for k, v in self.field_errors.items() if k != name}
+
+    @rx.event
+    def set_raw_mode(self, value: bool) -> None:
+        if value:
+            self.raw_conf = json.dumps(conf_from_form(self.fields, self.values), indent=2)
+        self.raw_mode = value
+
+    @rx.event
+    def set_raw_conf(self, value: str) -> None:
+        self.raw_conf = value
+
+    @rx.event
+    def set_note(self, value: str) -> None:
+        self.note = value
+
+    @rx.event
+    def use_config(self, config_id: str) -> None:
+        chosen = next((c for c in self.configs if c["id"] == config_id), None)
+        if chosen:
+            self.values = {**self.values, **{k: str(v) for k, v in chosen["conf"].items()}}
+            self.raw_conf = json.dumps(chosen["conf"], indent=2)
+
+    @rx.event
+    async def save_config(self, name: str) -> None:
+        conf = conf_from_form(self.fields, self.values)
+        try:
+            async with self.api() as api:
+                await api.orchestrator(
+                    "POST", "dags", self.dag_id, "configs", json={"name": name, "conf": conf}
+                )
+                self.configs = (await api.orchestrator("GET", "dags", self.dag_id, "configs"))[
+                    "configs"
+                ]
+        except ApiError as exc:
+            self.trigger_error = exc.detail
+
+    @rx.event
+    async def submit_trigger(self) -> Any:
+        """Trigger with the form's (or raw JSON's) conf; the API's field errors show inline."""
+        self.field_errors = {}
+        self.trigger_error = ""
+        if self.raw_mode:
+            try:
+                conf = json.loads(self.raw_conf or "{}")
+            except ValueError as exc:
+                self.trigger_error = f"The conf is not valid JSON: {exc}"
+                return None
+        else:
+            conf = conf_from_form(self.fields, self.values)
+        body: dict[str, Any] = {"conf": conf}
+        if self.note:
+            body["note"] = self.note
+        try:
+            async with self.api() as api:
+                run = await api.orchestrator("POST", "dags", self.dag_id, "runs", json=body)
+        except ApiError as exc:
+            self.field_errors = {k.removeprefix("conf."): v for k, v in exc.errors.items()}
+            self.trigger_error = exc.detail
+            return None
+        self.dialog_open = False
+        self.last_triggered = str(run["run_id"])
+        await self._runs()
+        return rx.toast.success(f"Triggered {run['run_id']}")

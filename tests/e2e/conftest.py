@@ -1,0 +1,145 @@
+"""The whole stack for browser tests: the test Airflow, a real API process (local sign-in, a
+migrated SQLite product DB), the Reflex web UI, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from airdeck_adapters.db import migrate
+from tests.support.ports import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+USERS = {"vera": ("vera-pw", "viewer"), "otto": ("otto-pw", "operator"), "ada": ("ada-pw", "admin")}
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass(frozen=True)
+class Stack:
+    api: str
+    web: str
+
+
+def _wait(url: str, seconds: float, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{url} exited early:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"{url} did not answer within {seconds:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def stack(airflow: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    data = tmp_path_factory.mktemp("e2e")
+    database_url = f"sqlite+aiosqlite:///{data / 'airdeck.db'}"
+    # Alembic runs its own event loop; Playwright may already hold this thread's.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(migrate.upgrade, database_url).result()
+    api_port, web_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "AIRDECK_AIRFLOW_URL": airflow.url,
+        "AIRDECK_AIRFLOW_USERNAME": airflow.username,
+        "AIRDECK_AIRFLOW_PASSWORD": airflow.password,
+        "AIRDECK_DATA_DIR": str(data),
+        "AIRDECK_DATABASE_URL": database_url,
+        "AIRDECK_AUTH_MODE": "local",
+        "AIRDECK_LOCAL_USERS": ",".join(f"{n}:{pw}:{role}" for n, (pw, role) in USERS.items()),
+        "AIRDECK_RATE_LIMITS": "reads=100000/minute,writes=100000/minute,logs=100000/minute,health=100000/minute",
+        "AIRDECK_API_PORT": str(api_port),
+        "AIRDECK_API_URL": f"http://127.0.0.1:{api_port}",
+        "AIRDECK_WEB_PORT": str(web_port),
+        "AIRDECK_WEB_ORIGINS": f"http://127.0.0.1:{web_port}",
+    }
+    api_log, web_log = data / "api.log", data / "web.log"
+    api = subprocess.Popen(
+        [sys.executable, "-m", "airdeck_api.cli", "serve"],
+        env=env,
+        stdout=api_log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    web = subprocess.Popen(
+        [str(ROOT / "dev" / "web" / "run.sh")],
+        env=env,
+        start_new_session=True,
+        stdout=web_log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait(f"http://127.0.0.1:{api_port}/api/auth/jwks.json", 60, api, api_log)
+        _wait(f"http://127.0.0.1:{web_port}/", 300, web, web_log)
+        yield Stack(api=f"http://127.0.0.1:{api_port}", web=f"http://127.0.0.1:{web_port}")
+    finally:
+        api.terminate()
+        os.killpg(web.pid, 15)
+        api.wait(10)
+        web.wait(20)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    assert shutil.which(CHROMIUM), "Debian's chromium is needed (dev/browser.sh installs it)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    opened = context.new_page()
+    opened.set_default_timeout(30_000)
+    yield opened
+    context.close()
+
+
+def sign_in(page: Page, stack: Stack, user: str) -> None:
+    """Sign in through the form and land on the workflows list."""
+    page.goto(stack.web + "/")
+    page.fill("#username", user)
+    page.fill("#password", USERS[user][0])
+    page.click("#sign-in")
+    page.wait_for_url("**/workflows")
+    page.wait_for_selector(".dag-row")
+
+
+def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def api_token(stack: Stack, user: str) -> dict[str, str]:
+    response = httpx.post(
+        f"{stack.api}/api/auth/token", json={"username": user, "password": USERS[user][0]}
+    )
+    response.raise_for_status()
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}

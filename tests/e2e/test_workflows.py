@@ -1,0 +1,136 @@
+"""A person using Airdeck in a real browser against the real stack."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Stack, api_token, shot, sign_in
+from tests.support.airflow_runs import ensure_run
+
+pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+
+
+def test_sign_in_and_the_list(page: Page, stack: Stack) -> None:
+    sign_in(page, stack, "ada")
+    for dag in ("etl_pipeline", "mapped_fanout", "slow_logger", "parametrized_report"):
+        expect(page.locator(f".dag-row[data-dag-id='{dag}']")).to_be_visible()
+    expect(page.locator("#whoami")).to_contain_text("ada")
+    expect(page.locator(".dag-row[data-dag-id='etl_pipeline']")).to_contain_text("At 00:00")
+    shot(page, "workflows")
+    page.fill("#search", "mapped")
+    expect(page.locator(".dag-row")).to_have_count(1)
+    expect(page.locator(".dag-row")).to_contain_text("mapped_fanout")
+    page.fill("#search", "")
+    expect(page.locator(".dag-row[data-dag-id='etl_pipeline']")).to_be_visible()
+
+
+def test_wrong_password_is_refused(page: Page, stack: Stack) -> None:
+    page.goto(stack.web + "/")
+    page.fill("#username", "ada")
+    page.fill("#password", "nope")
+    page.click("#sign-in")
+    expect(page.locator("#sign-in-error")).to_contain_text("Wrong username or password")
+    assert "nope" not in page.url
+
+
+def test_favorite_survives_reload(page: Page, stack: Stack) -> None:
+    sign_in(page, stack, "otto")
+    row = page.locator(".dag-row[data-dag-id='grouped_pipeline']")
+    row.locator(".favorite").click()
+    page.locator("#favorites-only").click()
+    expect(page.locator(".dag-row")).to_have_count(1)
+    page.reload()
+    page.wait_for_selector(".dag-row")
+    favorites = httpx.get(
+        f"{stack.api}/api/orchestrator/dags",
+        params={"favorites": "true"},
+        headers=api_token(stack, "otto"),
+    ).json()
+    assert [d["dag_id"] for d in favorites["dags"]] == ["grouped_pipeline"]
+
+
+def test_viewer_sees_no_action_buttons(page: Page, stack: Stack) -> None:
+    sign_in(page, stack, "vera")
+    expect(page.locator(".dag-row").first).to_be_visible()
+    expect(page.locator(".trigger-button")).to_have_count(0)
+    expect(page.locator(".pause-button")).to_have_count(0)
+    page.goto(stack.web + "/workflows/etl_pipeline")
+    expect(page.locator("#dag-title")).to_have_text("etl_pipeline")
+    expect(page.locator("#open-trigger")).to_have_count(0)
+
+
+def test_trigger_with_invalid_then_valid_conf(page: Page, stack: Stack) -> None:
+    headers = api_token(stack, "otto")
+    before = httpx.get(
+        f"{stack.api}/api/orchestrator/dags/parametrized_report/runs", headers=headers
+    ).json()["total"]
+    sign_in(page, stack, "otto")
+    page.goto(stack.web + "/workflows/parametrized_report")
+    page.click("#open-trigger")
+    page.fill("#field-days", "99")
+    page.click("#submit-trigger")
+    expect(page.locator("#error-days")).to_contain_text("31")
+    shot(page, "trigger-invalid")
+    after_invalid = httpx.get(
+        f"{stack.api}/api/orchestrator/dags/parametrized_report/runs", headers=headers
+    ).json()["total"]
+    assert after_invalid == before, "an invalid conf creates nothing"
+    page.fill("#field-days", "5")
+    page.click("#submit-trigger")
+    expect(page.locator("#submit-trigger")).to_be_hidden()
+    expect(page.locator(".run-row").first).to_be_visible()
+    runs = httpx.get(
+        f"{stack.api}/api/orchestrator/dags/parametrized_report/runs", headers=headers
+    ).json()
+    assert runs["total"] == before + 1
+    assert runs["runs"][0]["conf"]["days"] == 5
+    shot(page, "dag-detail")
+
+
+def test_run_graph_drawer_and_live_log(page: Page, stack: Stack) -> None:
+    headers = api_token(stack, "ada")
+    triggered = httpx.post(
+        f"{stack.api}/api/orchestrator/dags/slow_logger/runs",
+        json={"conf": {"seconds": 25}},
+        headers=headers,
+    ).json()
+    run_id = triggered["run_id"]
+    sign_in(page, stack, "ada")
+    page.goto(f"{stack.web}/workflows/slow_logger/runs/{run_id.replace('+', '%2B')}")
+    node = page.locator(".graph-node[data-task-id='tick']")
+    expect(node).to_be_visible()
+    expect(node).to_have_attribute("data-state", re.compile("running"), timeout=60_000)
+    shot(page, "run-graph")
+    node.click()
+    expect(page.locator("#drawer-title")).to_have_text("tick")
+    lines = page.locator("#log-view .log-line")
+    expect(lines.filter(has_text="tick 2 of 25")).to_have_count(1, timeout=30_000)
+    seen = lines.count()
+    expect(lines.filter(has_text="tick 6 of 25")).to_have_count(1, timeout=30_000)
+    assert lines.count() > seen, "new lines arrived without a reload"
+    shot(page, "live-log")
+
+
+def test_mapped_run_graph_shows_every_task_with_state(
+    page: Page, stack: Stack, airflow: Any
+) -> None:
+    run_id = "manual__mapped+airdeck:120"
+    ensure_run(airflow, "mapped_fanout", run_id)
+    sign_in(page, stack, "ada")
+    page.goto(f"{stack.web}/workflows/mapped_fanout/runs/{run_id.replace('+', '%2B')}")
+    for task, state in (
+        ("make_items", "success"),
+        ("process", "failed"),
+        ("report_failures", "success"),
+        ("summarize", "success"),
+    ):
+        expect(page.locator(f".graph-node[data-task-id='{task}']")).to_have_attribute(
+            "data-state", state
+        )
+    expect(page.locator(".graph-node[data-task-id='process']")).to_contain_text("120")
+    shot(page, "mapped-graph")
