@@ -11,7 +11,7 @@ mkdir -p "$RUN" "$LOGS"
 
 "$ROOT/dev/install.sh"
 "$ROOT/dev/airflow/install.sh"
-[[ -x "$ROOT/dev/web/install.sh" ]] && "$ROOT/dev/web/install.sh"
+"$ROOT/dev/web/install.sh"
 
 step "starting Airflow (the engine; private to Airdeck)"
 "$ROOT/dev/airflow/start.sh"
@@ -46,11 +46,9 @@ step "starting the API on $AIRDECK_API_URL"
 start_bg api "$PY" -m airdeck_api.cli serve
 wait_http "$AIRDECK_API_URL/schema/openapi.json" 60 "the API" || { tail -n 30 "$LOGS/api.log"; fail "API did not start"; }
 
-if [[ -x "$ROOT/dev/web/run.sh" ]]; then
-  step "starting the web UI on http://127.0.0.1:$AIRDECK_WEB_PORT"
-  start_bg web "$ROOT/dev/web/run.sh"
-  wait_http "http://127.0.0.1:$AIRDECK_WEB_PORT/" 240 "the web UI" || { tail -n 30 "$LOGS/web.log"; fail "web UI did not start"; }
-fi
+step "starting the web UI on http://127.0.0.1:$AIRDECK_WEB_PORT"
+start_bg web "$ROOT/dev/web/run.sh"
+wait_http "http://127.0.0.1:$AIRDECK_WEB_PORT/" 240 "the web UI" || { tail -n 30 "$LOGS/web.log"; fail "web UI did not start"; }
 
 step "giving the example DAGs some history"
 "$PY" "$ROOT/dev/airflow/seed.py"

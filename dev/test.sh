@@ -9,7 +9,7 @@ start=$(date +%s)
 "$ROOT/dev/services.sh"
 "$ROOT/dev/browser.sh"
 "$ROOT/dev/airflow/install.sh"
-[[ -x "$ROOT/dev/web/install.sh" ]] && "$ROOT/dev/web/install.sh"
+"$ROOT/dev/web/install.sh"
 
 # The test Airflow runs beside a demo one: its own port and home.
 export AIRDECK_AIRFLOW_PORT="${AIRDECK_TEST_AIRFLOW_PORT:-28080}"
