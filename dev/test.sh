@@ -7,7 +7,7 @@ start=$(date +%s)
 
 "$ROOT/dev/install.sh"
 "$ROOT/dev/services.sh"
-"$ROOT/dev/browser.sh"
+"$ROOT/dev/system-packages.sh"
 "$ROOT/dev/airflow/install.sh"
 "$ROOT/dev/web/install.sh"
 

@@ -1,0 +1,45 @@
+"""The web's API client against the real API in-process (httpx.ASGITransport) and real Airflow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+from litestar import Litestar
+
+from airdeck_web.api_client import AirdeckApi, ApiError
+from airdeck_web.states.dag import conf_from_form, form_fields
+
+pytestmark = pytest.mark.integration
+
+
+async def test_client_reads_and_reports_field_errors(make_app: Callable[..., Litestar]) -> None:
+    app = make_app()
+    async with app.lifespan():
+        transport = httpx.ASGITransport(app=app)
+        async with AirdeckApi(transport=transport) as api:
+            me = await api.me()
+            assert me["subject"] == "dev-admin"
+            dags = await api.orchestrator("GET", "dags", params={"search": "parametrized"})
+            assert [d["dag_id"] for d in dags["dags"]] == ["parametrized_report"]
+            detail = (await api.orchestrator("GET", "dags", "parametrized_report"))["dag"]
+            fields = form_fields(detail["params_schema"])
+            conf = conf_from_form(fields, {"region": "mars", "days": "40"})
+            with pytest.raises(ApiError) as caught:
+                await api.orchestrator(
+                    "POST", "dags", "parametrized_report", "runs", json={"conf": conf}
+                )
+            assert caught.value.status == 400
+            assert set(caught.value.errors) == {"conf.region", "conf.days"}
+            with pytest.raises(ApiError) as missing:
+                await api.orchestrator("GET", "dags", "no_such_dag")
+            assert missing.value.status == 404
+
+
+async def test_unreachable_api_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIRDECK_API_URL", "http://127.0.0.1:9")
+    async with AirdeckApi() as api:
+        with pytest.raises(ApiError, match="cannot be reached") as caught:
+            await api.orchestrator("GET", "dags")
+    assert caught.value.status == 503
