@@ -53,3 +53,9 @@ def airflow() -> AirflowLogin:
     )
     url, username, password = login.stdout.splitlines()
     return AirflowLogin(url=url, username=username, password=password)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's sync API holds an event loop on the main thread
+    while it runs, which the asyncio tests must not meet."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)

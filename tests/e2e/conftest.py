@@ -104,7 +104,7 @@ def stack(airflow: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[St
         web.wait(20)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     assert shutil.which(CHROMIUM), "Debian's chromium is needed (dev/browser.sh installs it)"
     with sync_playwright() as playwright:
