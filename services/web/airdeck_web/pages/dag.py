@@ -192,6 +192,29 @@ def details_tab() -> rx.Component:
             rx.cond(DagState.dag["owner_team"], DagState.dag["owner_team"].to(str), "—"),
         ),
         rx.text("File: ", DagState.dag["file_path"].to(str)),
+        rx.cond(
+            DagState.can_edit_metadata,
+            rx.form(
+                rx.hstack(
+                    rx.input(
+                        name="environment",
+                        placeholder="environment",
+                        default_value=DagState.dag.get("environment", ""),
+                    ),
+                    rx.input(
+                        name="owner_team",
+                        placeholder="owner team",
+                        default_value=DagState.dag.get("owner_team", ""),
+                    ),
+                    rx.input(name="custom_tags", placeholder="custom tags, comma-separated"),
+                    rx.button("Save metadata", type="submit", size="2"),
+                    rx.text(DagState.metadata_message, size="1"),
+                    align="center",
+                ),
+                on_submit=DagState.save_metadata,
+                id="metadata-form",
+            ),
+        ),
         rx.heading("Params", size="3"),
         rx.code_block(DagState.params_json, language="json", width="100%"),
         rx.heading("Documentation", size="3"),

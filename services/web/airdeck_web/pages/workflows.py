@@ -37,6 +37,17 @@ def health_dot(part: str) -> rx.Component:
     )
 
 
+def sortable(title: str, column: str) -> rx.Component:
+    """A header cell that sorts the table by ``column``."""
+    arrow = rx.cond(
+        WorkflowsState.sort_by == column, rx.cond(WorkflowsState.sort_desc, " ↓", " ↑"), ""
+    )
+    return rx.table.column_header_cell(
+        rx.text(title, arrow, cursor="pointer", on_click=WorkflowsState.sort(column)),
+        class_name=f"sort-{column}",
+    )
+
+
 def dag_row(dag: Any) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
@@ -146,13 +157,16 @@ def workflows() -> rx.Component:
             rx.table.root(
                 rx.table.header(
                     rx.table.row(
-                        *[
-                            rx.table.column_header_cell(h)
-                            for h in ("", "DAG", "Schedule", "Last run", "Next run", "Status", "")
-                        ]
+                        rx.table.column_header_cell(""),
+                        sortable("DAG", "dag_id"),
+                        sortable("Schedule", "schedule_description"),
+                        sortable("Last run", "last_exact"),
+                        sortable("Next run", "next_exact"),
+                        sortable("Status", "is_paused"),
+                        rx.table.column_header_cell(""),
                     )
                 ),
-                rx.table.body(rx.foreach(WorkflowsState.dags, dag_row)),
+                rx.table.body(rx.foreach(WorkflowsState.sorted_dags, dag_row)),
                 width="100%",
                 id="dag-table",
             ),

@@ -40,6 +40,10 @@ class AuthState(rx.State):
         return "tasks:clear" in self.permissions or "tasks:clear" in self.scoped_permissions
 
     @rx.var
+    def can_edit_metadata(self) -> bool:
+        return "metadata:write" in self.permissions
+
+    @rx.var
     def can_read_logs(self) -> bool:
         return "logs:read" in self.permissions or "logs:read" in self.scoped_permissions
 

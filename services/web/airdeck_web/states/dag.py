@@ -91,6 +91,25 @@ class DagState(AuthState):
     trigger_error: str = ""
     last_triggered: str = ""
     configs: list[dict[str, Any]] = []
+    metadata_message: str = ""
+
+    @rx.event
+    async def save_metadata(self, form: dict[str, Any]) -> None:
+        """Admins: set environment, owner team and custom tags (comma-separated)."""
+        body = {
+            "environment": str(form.get("environment", "")).strip() or None,
+            "owner_team": str(form.get("owner_team", "")).strip() or None,
+            "custom_tags": [
+                t.strip() for t in str(form.get("custom_tags", "")).split(",") if t.strip()
+            ],
+        }
+        try:
+            async with self.api() as api:
+                await api.orchestrator("PATCH", "dags", self.dag_id, "metadata", json=body)
+                self.dag = (await api.orchestrator("GET", "dags", self.dag_id))["dag"]
+            self.metadata_message = "Saved."
+        except ApiError as exc:
+            self.metadata_message = exc.detail
 
     @rx.var
     def summary(self) -> str:

@@ -214,6 +214,33 @@ class RunState(AuthState):
                     self.action_message = exc.detail
 
     @rx.event
+    async def download_log(self) -> Any:
+        """The whole log of the open try as a file (the viewer only keeps a window of it)."""
+        params: dict[str, Any] = {"map_index": self.map_index}
+        texts: list[str] = []
+        async with self.api() as api:
+            for _ in range(1000):
+                chunk = await api.orchestrator(
+                    "GET",
+                    "dags",
+                    self.dag_id,
+                    "runs",
+                    self.run_id,
+                    "tasks",
+                    self.selected,
+                    "logs",
+                    params=params,
+                )
+                texts.extend(line["text"] for line in chunk["lines"])
+                if chunk["is_complete"] or not chunk["lines"]:
+                    break
+                params["cursor"] = chunk["cursor"]
+        name = f"{self.dag_id}.{self.selected}" + (
+            f".{self.map_index}" if self.map_index >= 0 else ""
+        )
+        return rx.download(data="\n".join(texts) + "\n", filename=f"{name}.log")
+
+    @rx.event
     def close_drawer(self) -> None:
         self.drawer_open = False
 

@@ -28,6 +28,22 @@ class WorkflowsState(AuthState):
     health: dict[str, str] = {}
     health_detail: dict[str, str] = {}
     polling: bool = False
+    sort_by: str = "dag_id"
+    sort_desc: bool = False
+
+    @rx.var
+    def sorted_dags(self) -> list[dict[str, Any]]:
+        """The page's DAGs ordered by the chosen column (missing values last)."""
+        key = self.sort_by
+        present = [d for d in self.dags if d.get(key) not in (None, "")]
+        missing = [d for d in self.dags if d.get(key) in (None, "")]
+        return sorted(present, key=lambda d: str(d.get(key)), reverse=self.sort_desc) + missing
+
+    @rx.event
+    def sort(self, column: str) -> None:
+        """Sort by ``column``; choosing it again flips the order."""
+        self.sort_desc = not self.sort_desc if self.sort_by == column else False
+        self.sort_by = column
 
     @rx.var
     def pages(self) -> int:
@@ -58,6 +74,7 @@ class WorkflowsState(AuthState):
                 "last_state": (d.get("last_run") or {}).get("state") or "none",
                 "last_when": relative((d.get("last_run") or {}).get("start_date")),
                 "last_exact": (d.get("last_run") or {}).get("start_date") or "",
+                "next_exact": d.get("next_run") or "",
                 "next_when": relative(d.get("next_run")),
                 "tag_text": ", ".join(d.get("tags", []) + d.get("custom_tags", [])),
             }
