@@ -63,8 +63,13 @@ fi
 
 step "starting Airflow on $AIRDECK_AIRFLOW_URL (home $home)"
 if [[ "$AIRDECK_AIRFLOW_DB" == postgres ]]; then
-  psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$AIRDECK_AIRFLOW_PG_DB'" |
-    grep -q 1 || psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE \"$AIRDECK_AIRFLOW_PG_DB\""
+  # The database belongs to this home: a new home (a fresh clone) starts from an empty one, since
+  # runs left by another home would point at log files this home does not have.
+  if [[ ! -f "$home/postgres-database" ]]; then
+    psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS \"$AIRDECK_AIRFLOW_PG_DB\" WITH (FORCE)"
+    psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE \"$AIRDECK_AIRFLOW_PG_DB\""
+    echo "$AIRDECK_AIRFLOW_PG_DB" >"$home/postgres-database"
+  fi
 else
   # Write-ahead logging lets readers and the one writer proceed together; the mode sticks to the file.
   "$af_py" -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL")' \
