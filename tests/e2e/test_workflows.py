@@ -81,6 +81,17 @@ def test_trigger_with_invalid_then_valid_conf(page: Page, stack: Stack) -> None:
     ).json()["total"]
     assert after_invalid == before, "an invalid conf creates nothing"
     page.fill("#field-days", "5")
+    page.fill("#config-name", "five-days")
+    page.click("#save-config")
+    expect(page.locator("#config-name")).to_have_value("")
+    for _ in range(50):
+        configs = httpx.get(
+            f"{stack.api}/api/orchestrator/dags/parametrized_report/configs", headers=headers
+        ).json()
+        if configs["configs"]:
+            break
+        page.wait_for_timeout(100)
+    assert [(c["name"], c["conf"]["days"]) for c in configs["configs"]] == [("five-days", 5)]
     page.click("#submit-trigger")
     expect(page.locator("#submit-trigger")).to_be_hidden()
     expect(page.locator(".run-row").first).to_be_visible()

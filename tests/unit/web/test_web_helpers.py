@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from airdeck_domain.conf import params_to_schema
+from airdeck_web.ansi_html import ansi_html
 from airdeck_web.graph_paths import edge_paths, node_view
 from airdeck_web.states.dag import conf_from_form, form_fields
 from airdeck_web.timefmt import duration, relative
@@ -74,3 +75,12 @@ def test_times() -> None:
     assert relative((now + timedelta(hours=2)).isoformat(), now) == "in 2 h"
     assert relative(None, now) == "—"
     assert duration(83.2) == "1m 23s" and duration(4.21) == "4.2s" and duration(None) == "—"
+
+
+def test_ansi_colours_become_escaped_html() -> None:
+    html = ansi_html("\x1b[31m<b>red</b>\x1b[0m & plain \x1b[1mbold\x1b[0m")
+    assert html == (
+        '<span style="color:#800000">&lt;b&gt;red&lt;/b&gt;</span> &amp; plain '
+        '<span style="font-weight:bold">bold</span>'
+    )
+    assert ansi_html("no codes <script>") == "no codes &lt;script&gt;"

@@ -73,31 +73,66 @@ def graph_view(
     height: rx.Var[str] | str = "400px",
     on_click: Callable[[Any], Any] | None = None,
 ) -> rx.Component:
-    """The graph, scrollable when it is larger than the view."""
-    return rx.box(
+    """The graph, scrollable (pan) and zoomable when it is larger than the view."""
+    return rx.vstack(
+        rx.hstack(
+            rx.button(
+                "-", size="1", variant="soft", on_click=GraphZoom.zoom_out, aria_label="zoom out"
+            ),
+            rx.text((GraphZoom.zoom * 100).to(int).to(str) + "%", size="1"),
+            rx.button(
+                "+", size="1", variant="soft", on_click=GraphZoom.zoom_in, aria_label="zoom in"
+            ),
+            rx.button("Fit", size="1", variant="ghost", on_click=GraphZoom.fit),
+            align="center",
+        ),
         rx.box(
-            rx.el.svg(
-                rx.foreach(
-                    paths,
-                    lambda p: rx.el.path(
-                        d=p["d"], stroke="var(--gray-8)", fill="none", stroke_width="1.5"
+            rx.box(
+                rx.el.svg(
+                    rx.foreach(
+                        paths,
+                        lambda p: rx.el.path(
+                            d=p["d"], stroke="var(--gray-8)", fill="none", stroke_width="1.5"
+                        ),
                     ),
+                    width=width,
+                    height=height,
+                    position="absolute",
+                    left="0",
+                    top="0",
                 ),
+                rx.foreach(nodes, lambda n: _node(n, on_click)),
+                position="relative",
                 width=width,
                 height=height,
-                position="absolute",
-                left="0",
-                top="0",
+                transform="scale(" + GraphZoom.zoom.to(str) + ")",
+                transform_origin="top left",
             ),
-            rx.foreach(nodes, lambda n: _node(n, on_click)),
-            position="relative",
-            width=width,
-            height=height,
+            overflow="auto",
+            border="1px solid var(--gray-5)",
+            border_radius="8px",
+            padding="16px",
+            max_height="70vh",
+            width="100%",
+            id="graph",
         ),
-        overflow="auto",
-        border="1px solid var(--gray-5)",
-        border_radius="8px",
-        padding="16px",
-        max_height="70vh",
-        id="graph",
+        width="100%",
     )
+
+
+class GraphZoom(rx.State):
+    """How much the graph views are zoomed."""
+
+    zoom: float = 1.0
+
+    @rx.event
+    def zoom_in(self) -> None:
+        self.zoom = min(2.0, round(self.zoom + 0.1, 2))
+
+    @rx.event
+    def zoom_out(self) -> None:
+        self.zoom = max(0.3, round(self.zoom - 0.1, 2))
+
+    @rx.event
+    def fit(self) -> None:
+        self.zoom = 1.0

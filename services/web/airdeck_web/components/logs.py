@@ -24,7 +24,11 @@ def _line(line: Any, index: rx.Var[int]) -> rx.Component:
             flex_shrink="0",
         ),
         rx.text(
-            rx.cond(line["group"] == "start", "▾ " + line["text"].to(str), line["text"]),
+            rx.cond(
+                line["group"] == "start",
+                "▾ " + line["text"].to(str),
+                rx.html(line["html"].to(str), as_="span"),
+            ),
             color=rx.match(line["level"], *list(LEVEL_COLORS.items()), "#e9ecef"),
             font_weight=rx.cond(line["group"] == "start", "bold", "normal"),
             background=rx.cond(matched, "rgba(255, 209, 102, 0.25)", "transparent"),

@@ -87,6 +87,19 @@ def trigger_dialog() -> rx.Component:
                 ),
                 rx.vstack(rx.foreach(DagState.fields, field_input), width="100%", spacing="3"),
             ),
+            rx.form(
+                rx.hstack(
+                    rx.input(
+                        placeholder="Save as… (config name)", name="config_name", id="config-name"
+                    ),
+                    rx.button(
+                        "Save config", size="1", variant="soft", type="submit", id="save-config"
+                    ),
+                ),
+                on_submit=DagState.save_config,
+                reset_on_submit=True,
+                margin_top="12px",
+            ),
             rx.input(
                 placeholder="Note (optional)",
                 value=DagState.note,

@@ -229,7 +229,13 @@ class DagState(AuthState):
             self.raw_conf = json.dumps(chosen["conf"], indent=2)
 
     @rx.event
-    async def save_config(self, name: str) -> None:
+    async def save_config(self, form: dict[str, Any]) -> None:
+        """Save the trigger form's conf under the name given, checked against the params."""
+        name = str(form.get("config_name", "")).strip()
+        if not name:
+            self.trigger_error = "Name the config to save it."
+            return
+        self.trigger_error = ""
         conf = conf_from_form(self.fields, self.values)
         try:
             async with self.api() as api:

@@ -6,8 +6,10 @@ import asyncio
 from typing import Any
 
 import reflex as rx
+from rich.text import Text
 
 from airdeck_domain.polling import next_interval
+from airdeck_web.ansi_html import ansi_html
 from airdeck_web.api_client import ApiError
 from airdeck_web.graph_paths import edge_paths, node_view
 from airdeck_web.states.auth import AuthState
@@ -181,7 +183,8 @@ class RunState(AuthState):
             )
         lines = self.log_lines + [
             {
-                "text": line["text"],
+                "text": Text.from_ansi(line["text"]).plain,
+                "html": ansi_html(line["text"]),
                 "level": line.get("level") or "",
                 "group": line.get("group") or "",
             }
