@@ -20,21 +20,12 @@ from tests.support.airflow_runs import (
     trigger_run,
     wait_for_run,
 )
+from tests.support.examples import EXAMPLE_DAGS
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[3]
 DAGS_DIR = ROOT / "examples" / "dags"
-EXAMPLE_DAGS = {
-    "etl_pipeline",
-    "mapped_fanout",
-    "grouped_pipeline",
-    "slow_logger",
-    "parametrized_report",
-    "flaky_retry",
-    "service_pipeline",
-    "leaky_logger",
-}
 REPORT_CONF = {"region": "apac", "days": 31, "email": "ops@example.com"}
 RUN_CONFS: dict[str, dict[str, Any]] = {
     "etl_pipeline": {},

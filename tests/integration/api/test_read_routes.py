@@ -10,20 +10,12 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from tests.support.airflow_runs import ensure_run
+from tests.support.examples import EXAMPLE_DAGS
 
 pytestmark = pytest.mark.integration
 
 Client = AsyncTestClient[Litestar]
 PREFIX = "/api/orchestrator"
-EXAMPLE_DAGS = {
-    "etl_pipeline",
-    "mapped_fanout",
-    "grouped_pipeline",
-    "slow_logger",
-    "parametrized_report",
-    "flaky_retry",
-    "service_pipeline",
-}
 # Airflow run ids may hold + : ~ . — each must survive the trip through both APIs' URLs.
 TRICKY_RUN_ID = "manual__2026-01-01T00:00:00+00:00_airdeck~v1.0"
 MAPPED_RUN_ID = "manual__mapped+airdeck:120"

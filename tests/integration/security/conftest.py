@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,23 +96,29 @@ def _start_provider(port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("the test OpenID provider did not start")
 
 
-@pytest.fixture(scope="session")
-def oidc_provider() -> Iterator[OidcProvider]:
+@contextmanager
+def running_provider() -> Iterator[OidcProvider]:
+    """A provider on a free port for as long as the block runs."""
     port = free_port()
     process = _start_provider(port)
-    yield OidcProvider(issuer=f"http://127.0.0.1:{port}")
-    process.terminate()
-    process.wait(10)
+    try:
+        yield OidcProvider(issuer=f"http://127.0.0.1:{port}")
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def oidc_provider() -> Iterator[OidcProvider]:
+    with running_provider() as provider:
+        yield provider
 
 
 @pytest.fixture(scope="session")
 def other_provider() -> Iterator[OidcProvider]:
     """A second provider: same development keys, another issuer."""
-    port = free_port()
-    process = _start_provider(port)
-    yield OidcProvider(issuer=f"http://127.0.0.1:{port}")
-    process.terminate()
-    process.wait(10)
+    with running_provider() as provider:
+        yield provider
 
 
 @pytest.fixture(scope="session")

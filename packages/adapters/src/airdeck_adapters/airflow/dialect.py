@@ -31,29 +31,6 @@ class Dialect(Protocol):
         ...
 
 
-class AirflowV2:
-    """Airflow 3."""
-
-    base_path = "/api/v2"
-    uses_token = True
-    runs_order = "-run_after"
-    health_path = "/api/v2/monitor/health"
-
-    def trigger_body(
-        self, conf: dict[str, Any], note: str | None, run_id: str | None
-    ) -> dict[str, Any]:
-        # Airflow 3 rejects a trigger without an explicit logical_date (422); null means "now".
-        body: dict[str, Any] = {"logical_date": None, "conf": conf}
-        if note is not None:
-            body["note"] = note
-        if run_id is not None:
-            body["dag_run_id"] = run_id
-        return body
-
-    def mark_path(self, task_path: str, map_index: int) -> str:
-        return task_path if map_index < 0 else f"{task_path}/{map_index}"
-
-
 class AirflowV1:
     """Airflow 2."""
 
@@ -74,6 +51,21 @@ class AirflowV1:
 
     def mark_path(self, task_path: str, map_index: int) -> str:
         return task_path if map_index < 0 else f"{task_path}/{map_index}"
+
+
+class AirflowV2(AirflowV1):
+    """Airflow 3: the same shapes under /api/v2, a JWT instead of basic auth."""
+
+    base_path = "/api/v2"
+    uses_token = True
+    runs_order = "-run_after"
+    health_path = "/api/v2/monitor/health"
+
+    def trigger_body(
+        self, conf: dict[str, Any], note: str | None, run_id: str | None
+    ) -> dict[str, Any]:
+        # Airflow 3 rejects a trigger without an explicit logical_date (422); null means "now".
+        return {"logical_date": None, **super().trigger_body(conf, note, run_id)}
 
 
 def dialect_for(version: ApiVersion) -> Dialect:
