@@ -18,7 +18,7 @@ def test_defaults() -> None:
     settings = Settings.from_env(BASE)
     assert settings.api_host == "127.0.0.1"
     assert settings.api_port == 8100
-    assert settings.default_deployment == "default"
+    assert settings.deployments[0].name == "default"
     assert settings.deployments[0].api_version == "v2"
     assert settings.database_url.startswith("sqlite+aiosqlite:///")
     assert settings.database_url.endswith("airdeck.db")

@@ -46,11 +46,6 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     debug: bool = False
 
-    @property
-    def default_deployment(self) -> str:
-        """The deployment used when a request names none."""
-        return self.deployments[0].name
-
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read and validate the configuration; raises ``SettingsError`` listing every problem."""

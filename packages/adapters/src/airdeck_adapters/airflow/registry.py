@@ -30,11 +30,6 @@ class Deployments:
     def __iter__(self) -> Iterator[AirflowClient]:
         return iter(self._clients.values())
 
-    @property
-    def names(self) -> list[str]:
-        """The configured deployment names, default first."""
-        return list(self._clients)
-
     async def aclose(self) -> None:
         """Close every client's connections."""
         for client in self._clients.values():
