@@ -1,4 +1,6 @@
-"""A slow task that logs one line a second for params.seconds seconds (for live log tailing)."""
+"""A slow task that logs one line a second for params.seconds seconds (for live log tailing),
+after a log group of params.warmup_lines lines (for folding, and for logs longer than a
+viewer holds)."""
 
 from __future__ import annotations
 
@@ -26,7 +28,14 @@ log = logging.getLogger(__name__)
             minimum=1,
             maximum=3600,
             description="How long `tick` keeps logging.",
-        )
+        ),
+        "warmup_lines": Param(
+            0,
+            type="integer",
+            minimum=0,
+            maximum=20000,
+            description="Lines logged at once, inside a log group, before the ticks.",
+        ),
     },
 )
 def slow_logger() -> None:
@@ -36,6 +45,13 @@ def slow_logger() -> None:
     def tick() -> None:
         params: dict[str, Any] = get_current_context()["params"]
         seconds = int(params["seconds"])
+        warmup = int(params["warmup_lines"])
+        # Airflow turns these markers into a foldable group in its log events.
+        log.info("::group::Warm-up")
+        log.info("warming up with %d lines", warmup)
+        for n in range(1, warmup + 1):
+            log.info("warm-up line %d of %d", n, warmup)
+        log.info("::endgroup::")
         for n in range(1, seconds + 1):
             log.info("tick %d of %d", n, seconds)
             time.sleep(1)

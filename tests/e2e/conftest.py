@@ -8,8 +8,9 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,39 +57,41 @@ def _wait(url: str, seconds: float, process: subprocess.Popen[bytes], log: Path)
     pytest.fail(f"{url} did not answer within {seconds:.0f} s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
-def stack(airflow: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    data = tmp_path_factory.mktemp("e2e")
+@contextmanager
+def running_stack(
+    airflow: Any, data: Path, env: Mapping[str, str], api_port: int, web_port: int
+) -> Iterator[Stack]:
+    """An API process and the web UI on the given ports, against the test Airflow and a
+    migrated SQLite product DB in ``data``, configured by ``env`` on top of the shared settings
+    (sign-in mode and users come from ``env``), for as long as the block runs."""
     database_url = f"sqlite+aiosqlite:///{data / 'airdeck.db'}"
     # Alembic runs its own event loop; Playwright may already hold this thread's.
     with ThreadPoolExecutor(1) as pool:
         pool.submit(migrate.upgrade, database_url).result()
-    api_port, web_port = free_port(), free_port()
-    env = {
+    full_env = {
         **os.environ,
         "AIRDECK_AIRFLOW_URL": airflow.url,
         "AIRDECK_AIRFLOW_USERNAME": airflow.username,
         "AIRDECK_AIRFLOW_PASSWORD": airflow.password,
         "AIRDECK_DATA_DIR": str(data),
         "AIRDECK_DATABASE_URL": database_url,
-        "AIRDECK_AUTH_MODE": "local",
-        "AIRDECK_LOCAL_USERS": ",".join(f"{n}:{pw}:{role}" for n, (pw, role) in USERS.items()),
         "AIRDECK_RATE_LIMITS": "reads=100000/minute,writes=100000/minute,logs=100000/minute,health=100000/minute",
         "AIRDECK_API_PORT": str(api_port),
         "AIRDECK_API_URL": f"http://127.0.0.1:{api_port}",
         "AIRDECK_WEB_PORT": str(web_port),
         "AIRDECK_WEB_ORIGINS": f"http://127.0.0.1:{web_port}",
+        **env,
     }
     api_log, web_log = data / "api.log", data / "web.log"
     api = subprocess.Popen(
         [sys.executable, "-m", "airdeck_api.cli", "serve"],
-        env=env,
+        env=full_env,
         stdout=api_log.open("wb"),
         stderr=subprocess.STDOUT,
     )
     web = subprocess.Popen(
         [str(ROOT / "dev" / "web" / "run.sh")],
-        env=env,
+        env=full_env,
         start_new_session=True,
         stdout=web_log.open("wb"),
         stderr=subprocess.STDOUT,
@@ -102,6 +105,17 @@ def stack(airflow: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[St
         os.killpg(web.pid, 15)
         api.wait(10)
         web.wait(20)
+
+
+@pytest.fixture(scope="session")
+def stack(airflow: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    local_sign_in = {
+        "AIRDECK_AUTH_MODE": "local",
+        "AIRDECK_LOCAL_USERS": ",".join(f"{n}:{pw}:{role}" for n, (pw, role) in USERS.items()),
+    }
+    data = tmp_path_factory.mktemp("e2e")
+    with running_stack(airflow, data, local_sign_in, free_port(), free_port()) as started:
+        yield started
 
 
 @pytest.fixture(scope="module")

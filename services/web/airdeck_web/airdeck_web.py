@@ -5,16 +5,26 @@ from __future__ import annotations
 import reflex as rx
 
 from airdeck_web.pages.dag import dag_page
-from airdeck_web.pages.login import login
+from airdeck_web.pages.login import callback, login
 from airdeck_web.pages.run import run_page
 from airdeck_web.pages.workflows import workflows
+from airdeck_web.settings import CALLBACK_PATH, settings
 from airdeck_web.states.auth import AuthState
 from airdeck_web.states.dag import DagState
 from airdeck_web.states.run import RunState
 from airdeck_web.states.workflows import WorkflowsState
 
+# Refuse to start on a bad configuration, listing every problem.
+settings()
+
 app = rx.App()
 app.add_page(login, route="/", title="Airdeck · Sign in")
+app.add_page(
+    callback,
+    route=CALLBACK_PATH,
+    title="Airdeck · Signing in",
+    on_load=AuthState.finish_provider_sign_in,
+)
 app.add_page(
     workflows,
     route="/workflows",

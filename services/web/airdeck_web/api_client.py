@@ -26,6 +26,17 @@ def api_url() -> str:
     return os.environ.get("AIRDECK_API_URL", "http://127.0.0.1:8100").rstrip("/")
 
 
+_transport: httpx.AsyncBaseTransport | None = None
+"""How every client reaches the API; None is the network (see ``reach_api_through``)."""
+
+
+def reach_api_through(transport: httpx.AsyncBaseTransport | None) -> None:
+    """Send every later API call through ``transport`` (an in-process ASGI app, say), or
+    over the network again with None. The state handlers build their clients themselves."""
+    global _transport
+    _transport = transport
+
+
 def segment(value: str) -> str:
     """One URL path segment, percent-encoded (run ids hold ``+`` and ``:``)."""
     return quote(value, safe="")
@@ -37,7 +48,7 @@ class AirdeckApi:
     def __init__(self, token: str = "", transport: httpx.AsyncBaseTransport | None = None) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._http = httpx.AsyncClient(
-            base_url=api_url(), headers=headers, timeout=30, transport=transport
+            base_url=api_url(), headers=headers, timeout=30, transport=transport or _transport
         )
 
     async def __aenter__(self) -> AirdeckApi:

@@ -24,6 +24,17 @@ def relative(iso: str | None, now: datetime | None = None) -> str:
     return f"in {text}" if future else f"{text} ago"
 
 
+def exact(iso: str | None) -> str:
+    """``iso`` as an exact UTC time for a tooltip (``2026-11-24 11:23:05 UTC``), or empty."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 def duration(seconds: float | None) -> str:
     """``83.2`` → ``"1m 23s"``."""
     if seconds is None:

@@ -19,7 +19,9 @@ async def store(request: pytest.FixtureRequest) -> AsyncIterator[CacheStore]:
     if request.param == "memory":
         cache = MemoryCache(max_entries=3)
     else:
-        cache = RedisCache("redis://127.0.0.1:6379/0", prefix=f"airdeck-test-{uuid.uuid4().hex[:8]}:")
+        cache = RedisCache(
+            "redis://127.0.0.1:6379/0", prefix=f"airdeck-test-{uuid.uuid4().hex[:8]}:"
+        )
     yield cache
     await cache.delete_prefix("")
     await cache.aclose()

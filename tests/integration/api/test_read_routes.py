@@ -19,6 +19,7 @@ PREFIX = "/api/orchestrator"
 # Airflow run ids may hold + : ~ . — each must survive the trip through both APIs' URLs.
 TRICKY_RUN_ID = "manual__2026-01-01T00:00:00+00:00_airdeck~v1.0"
 MAPPED_RUN_ID = "manual__mapped+airdeck:120"
+GROUPED_RUN_ID = "manual__grouped+airdeck"
 
 
 def path(*parts: str) -> str:
@@ -35,6 +36,12 @@ def etl_run(airflow: Any) -> str:
 def mapped_run(airflow: Any) -> str:
     ensure_run(airflow, "mapped_fanout", MAPPED_RUN_ID, {})
     return MAPPED_RUN_ID
+
+
+@pytest.fixture(scope="session")
+def grouped_run(airflow: Any) -> str:
+    ensure_run(airflow, "grouped_pipeline", GROUPED_RUN_ID, {})
+    return GROUPED_RUN_ID
 
 
 async def test_dag_list_has_every_example_with_human_schedule(client: Client) -> None:
@@ -77,9 +84,52 @@ async def test_dag_list_filters(client: Client) -> None:
     assert await ids(paused="true") | await ids(paused="false") >= EXAMPLE_DAGS
 
 
+async def test_dag_list_sorts_the_whole_list_not_a_page(client: Client) -> None:
+    async def ids(sort: str, **params: Any) -> list[str]:
+        """Every matching DAG id, read three to a page."""
+        found: list[str] = []
+        while True:
+            page = len(found) // 3 + 1
+            response = await client.get(
+                path("dags"), params={"limit": 3, "page": page, "sort": sort, **params}
+            )
+            assert response.status_code == 200, response.text
+            body = response.json()
+            found += [d["dag_id"] for d in body["dags"]]
+            if len(found) >= body["total"]:
+                return found
+
+    ascending = await ids("dag_id")
+    assert ascending == sorted(ascending) and len(ascending) == len(set(ascending))
+    assert await ids("-dag_id") == ascending[::-1]
+    # Airflow orders by next run (never-scheduled DAGs last) even when Airdeck filters by tag.
+    everything = (await client.get(path("dags"), params={"limit": 100})).json()["dags"]
+    next_runs = {d["dag_id"]: d["next_run"] for d in everything}
+    by_next = await ids("next_run", tags="example")
+    scheduled = [next_runs[d] for d in by_next if next_runs[d] is not None]
+    assert scheduled and scheduled == sorted(scheduled)
+    assert all(next_runs[d] is None for d in by_next[len(scheduled) :])
+    # Last runs: a descending order is the exact reverse of the ascending one, page by page.
+    for field in ("last_run", "last_run_state"):
+        forward = await ids(field)
+        assert sorted(forward) == ascending
+        assert await ids("-" + field) == forward[::-1]
+
+
+async def test_dag_list_rejects_an_unknown_sort(client: Client) -> None:
+    response = await client.get(path("dags"), params={"sort": "owner"})
+    assert response.status_code == 400
+    assert "sort" in response.json()["detail"]
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"limit": 101}, "limit"), ({"limit": 0}, "limit"), ({"page": 0}, "page")],
+    [
+        ({"limit": 101}, "limit"),
+        ({"limit": 0}, "limit"),
+        ({"page": 0}, "page"),
+        ({"page": 10**20}, "page"),
+    ],
 )
 async def test_dag_list_rejects_out_of_range_paging(
     client: Client, params: dict[str, int], field: str
@@ -171,6 +221,11 @@ async def test_mapped_instances_are_paged_and_filtered(client: Client, mapped_ru
     assert [i["map_index"] for i in page_2["instances"]] == list(range(50, 100))
     failed = (await client.get(url, params={"state": "failed", "limit": 200})).json()
     assert [i["map_index"] for i in failed["instances"]] == [i for i in range(120) if i % 25 == 7]
+    # More than Airflow serves in one page (100) still comes back as one page.
+    everything = (await client.get(url, params={"limit": 200})).json()
+    assert [i["map_index"] for i in everything["instances"]] == list(range(120))
+    tail = (await client.get(url, params={"limit": 150, "page": 1})).json()
+    assert len(tail["instances"]) == 120 and tail["total"] == 120
 
 
 async def test_run_graph_overlays_states(client: Client, mapped_run: str) -> None:
@@ -180,6 +235,85 @@ async def test_run_graph_overlays_states(client: Client, mapped_run: str) -> Non
     assert nodes["process"]["state"] == "failed"
     assert nodes["process"]["map_count"] == 120
     assert nodes["summarize"]["state"] == "success"
+
+
+def _encloses(box: dict[str, Any], node: dict[str, Any]) -> bool:
+    return (
+        box["x"] <= node["x"]
+        and box["y"] <= node["y"]
+        and node["x"] + node["width"] <= box["x"] + box["width"]
+        and node["y"] + node["height"] <= box["y"] + box["height"]
+    )
+
+
+async def test_structure_collapses_a_group_into_one_node_and_expands_back(client: Client) -> None:
+    url = path("dags", "grouped_pipeline", "structure")
+    full = (await client.get(url)).json()
+    response = await client.get(url, params={"collapsed": "transform"})
+    assert response.status_code == 200, response.text
+    graph = response.json()
+    nodes = {n["id"]: n for n in graph["nodes"]}
+    assert not [i for i in nodes if i.startswith("transform.")]
+    group = nodes["transform"]
+    assert (group["kind"], group["map_count"]) == ("group", 3)
+    assert (group["width"], group["height"]) == (nodes["load"]["width"], nodes["load"]["height"])
+    edges = {(e["source"], e["target"]) for e in graph["edges"]}
+    assert edges == {
+        ("extract.orders", "transform"),
+        ("extract.customers", "transform"),
+        ("transform", "load"),
+    }
+    for source, target in edges:
+        assert nodes[source]["x"] < nodes[target]["x"], "the collapsed view is laid out again"
+    assert _encloses(nodes["extract"], nodes["extract.orders"]), "other groups stay boxed"
+    assert (await client.get(url, params={"collapsed": ""})).json() == full
+
+
+async def test_structure_collapses_a_nested_group_inside_its_parent_box(client: Client) -> None:
+    url = path("dags", "grouped_pipeline", "structure")
+    response = await client.get(url, params={"collapsed": "transform.clean,extract"})
+    assert response.status_code == 200, response.text
+    nodes = {n["id"]: n for n in response.json()["nodes"]}
+    assert set(nodes) == {"extract", "transform", "transform.clean", "transform.enrich", "load"}
+    assert nodes["transform.clean"]["map_count"] == 2
+    assert nodes["extract"]["map_count"] == 2
+    assert _encloses(nodes["transform"], nodes["transform.clean"])
+    assert _encloses(nodes["transform"], nodes["transform.enrich"])
+
+
+@pytest.mark.parametrize(
+    ("dag_id", "collapsed", "hint"),
+    [
+        ("grouped_pipeline", "transform,nope", "This DAG's groups: extract, transform"),
+        ("grouped_pipeline", "transform.dedupe", "transform.clean"),
+        ("etl_pipeline", "extract", "This DAG has no task groups"),
+    ],
+)
+async def test_collapsing_an_unknown_group_is_400_naming_it(
+    client: Client, dag_id: str, collapsed: str, hint: str
+) -> None:
+    response = await client.get(path("dags", dag_id, "structure"), params={"collapsed": collapsed})
+    assert response.status_code == 400, response.text
+    detail = response.json()["detail"]
+    assert collapsed.split(",")[-1] in detail and hint in detail
+
+
+async def test_run_graph_collapses_groups_with_aggregate_state(
+    client: Client, grouped_run: str
+) -> None:
+    url = path("dags", "grouped_pipeline", "runs", grouped_run, "graph")
+    response = await client.get(url, params={"collapsed": "transform"})
+    assert response.status_code == 200, response.text
+    nodes = {n["id"]: n for n in response.json()["nodes"]}
+    group = nodes["transform"]
+    assert (group["state"], group["map_count"], group["state_counts"]) == (
+        "success",
+        3,
+        {"success": 3},
+    )
+    assert nodes["load"]["state"] == "success"
+    bad = await client.get(url, params={"collapsed": "nope"})
+    assert bad.status_code == 400 and "nope" in bad.json()["detail"]
 
 
 async def test_health_reports_components(client: Client) -> None:

@@ -187,3 +187,17 @@ async def test_token_service_down_is_unavailable(client: AirflowClient) -> None:
         mock.post("/auth/token").mock(side_effect=httpx.ConnectError("refused"))
         with pytest.raises(UnavailableError, match="unreachable"):
             await client.list_dags()
+
+
+async def test_airflow_2_refuses_a_sort_it_cannot_do_without_calling() -> None:
+    client = AirflowClient(
+        DeploymentConfig(name="legacy", url=BASE, username="svc", api_version="v1")
+    )
+    with respx.mock(base_url=BASE) as mock:
+        listing = mock.get("/api/v1/dags").respond(200, json={"dags": [], "total_entries": 0})
+        await client.list_dags(sort="-dag_id")
+        assert listing.calls[0].request.url.params["order_by"] == "-dag_id"
+        with pytest.raises(InvalidInputError, match="cannot sort DAGs by next_run") as caught:
+            await client.list_dags(sort="next_run")
+        assert caught.value.errors == {"sort": "not supported by this deployment"}
+        assert listing.call_count == 1

@@ -1,12 +1,21 @@
-"""The web UI's pure helpers: the trigger form from a params schema, edge paths, times."""
+"""The web UI's pure helpers: the trigger form from a params schema, graph elements, times."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from airdeck_domain.conf import params_to_schema
 from airdeck_web.ansi_html import ansi_html
-from airdeck_web.graph_paths import edge_paths, node_view
+from airdeck_web.components.badges import STATE_HEX
+from airdeck_web.flow_elements import (
+    NO_STATE_HEX,
+    flow_edges,
+    flow_nodes,
+    graph_params,
+    group_ids,
+    toggled,
+)
 from airdeck_web.states.dag import conf_from_form, form_fields
 from airdeck_web.timefmt import duration, relative
 
@@ -43,30 +52,71 @@ def test_conf_from_form_types_values_and_drops_empty_optionals() -> None:
     assert conf_from_form(fields, {"days": "lots"})["days"] == "lots"
 
 
-def test_edge_paths_join_right_side_to_left_side() -> None:
-    nodes = [
-        {"id": "a", "x": 0, "y": 0, "width": 180, "height": 60},
-        {"id": "b", "x": 260, "y": 100, "width": 180, "height": 60},
-    ]
-    (path,) = edge_paths(
-        nodes, [{"source": "a", "target": "b"}, {"source": "a", "target": "ghost"}]
-    )
-    assert path["d"].startswith("M 180 30.0 C") and path["d"].endswith("260 130.0")
-    view = node_view(
+def test_flow_nodes_carry_position_and_display_text() -> None:
+    api_nodes: list[dict[str, Any]] = [
+        {"id": "g", "label": "g", "kind": "group", "x": 0, "y": 0, "width": 400, "height": 120},
         {
-            **nodes[0],
+            "id": "g.a",
+            "label": "a",
+            "kind": "task",
+            "operator": "@task",
+            "x": 16,
+            "y": 40,
+            "width": 180,
+            "height": 60,
             "state": None,
+            "is_mapped": True,
             "map_count": 3,
             "state_counts": {"success": 2, "failed": 1},
             "duration": 1.26,
-        }
+        },
+        {
+            "id": "h",
+            "label": "h",
+            "kind": "group",
+            "x": 460,
+            "y": 40,
+            "width": 180,
+            "height": 60,
+            "state": "success",
+            "map_count": 2,
+            "state_counts": {"success": 2},
+        },
+    ]
+    box, task, folded = flow_nodes(api_nodes, collapsed=["h"])
+    assert (box["data"]["kind"], box["style"]) == ("group", {"pointerEvents": "none"})
+    assert (task["position"], task["width"], task["height"]) == ({"x": 16, "y": 40}, 180, 60)
+    assert task["type"] == "airdeck" and task["draggable"] is False
+    assert task["data"] == {
+        "label": "a",
+        "kind": "task",
+        "state": "none",
+        "status": "@task · 1.3s",
+        "detail": "[3] failed:1 success:2",
+        "title": "g.a · none",
+        "color": NO_STATE_HEX,
+        "stacked": True,
+    }
+    assert (folded["data"]["kind"], folded["data"]["detail"]) == (
+        "collapsed",
+        "2 tasks · success:2",
     )
-    assert (view["state"], view["counts"], view["took"], view["left"]) == (
-        "none",
-        "failed:1 success:2",
-        "1.3s",
-        "0px",
+    assert folded["data"]["color"] == STATE_HEX["success"]
+    assert group_ids([box, task, folded]) == ["g", "h"]
+    (edge,) = flow_edges([{"source": "g.a", "target": "h"}])
+    assert (edge["id"], edge["source"], edge["target"], edge["type"]) == (
+        "g.a->h",
+        "g.a",
+        "h",
+        "smoothstep",
     )
+
+
+def test_collapsed_groups_toggle_into_the_query() -> None:
+    assert toggled(["a"], "b") == ["a", "b"]
+    assert toggled(["a", "b"], "a") == ["b"]
+    assert graph_params(["a", "b.c"]) == {"collapsed": "a,b.c"}
+    assert graph_params([]) == {}
 
 
 def test_times() -> None:

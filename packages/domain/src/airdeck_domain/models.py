@@ -18,6 +18,18 @@ AggregateState = str
 """An Airflow task/run state (``success``, ``failed``, ``running`` …) or ``partial`` for a mapped
 task whose instances ended mixed. Kept as ``str`` because Airflow adds states over releases."""
 
+DagSort = Literal[
+    "dag_id",
+    "-dag_id",
+    "last_run",
+    "-last_run",
+    "last_run_state",
+    "-last_run_state",
+    "next_run",
+    "-next_run",
+]
+"""What a DAG list can be ordered by across all its pages; ``-`` reverses the order."""
+
 FINISHED_RUN_STATES: frozenset[str] = frozenset({"success", "failed"})
 FINISHED_TASK_STATES: frozenset[str] = frozenset(
     {"success", "failed", "skipped", "upstream_failed", "removed"}

@@ -1,75 +1,157 @@
-"""The log viewer: monospace on dark, line numbers, level colours, group headers, search."""
+"""The log viewer: monospace on dark, line numbers, ANSI and level colours, foldable groups,
+live tail that pauses while the reader scrolls up, whole-log search, raw download."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import reflex as rx
+from reflex_components_core.core.auto_scroll import AutoScroll
 
-from airdeck_web.states.run import RunState
+from airdeck_web.states.logs import LogState
 
 LEVEL_COLORS = {"error": "#ff6b6b", "critical": "#ff6b6b", "warning": "#ffd166", "debug": "#8d99ae"}
+RESUME_ID = "log-resume"
 
 
-def _line(line: Any, index: rx.Var[int]) -> rx.Component:
-    matched = (RunState.log_search != "") & line["text"].to(str).lower().contains(
-        RunState.log_search.lower()
-    )
+class LogScroll(AutoScroll):
+    """Reflex's auto-scrolling box (it follows new content only while the reader is at the
+    bottom), plus the "↓ Resume" button shown whenever the reader has scrolled up."""
+
+    def add_hooks(self) -> list[str | rx.Var[Any]]:
+        ref = self.get_ref()
+        return [
+            *super().add_hooks(),
+            f"""
+useEffect(() => {{
+    const container = {ref}.current;
+    if (!container) return;
+    const showResume = () => {{
+        const away = container.scrollHeight - container.scrollTop - container.clientHeight > 50;
+        const button = document.getElementById("{RESUME_ID}");
+        if (button) button.style.display = away ? "inline-flex" : "";
+    }};
+    container.addEventListener("scroll", showResume);
+    return () => container.removeEventListener("scroll", showResume);
+}});
+""",
+        ]
+
+
+def _row(row: Any) -> rx.Component:
+    number = row["number"].to(int)
+    is_header = row["group"] == "start"
+    is_match = LogState.found.contains(number)
     return rx.hstack(
-        rx.text(
-            index + RunState.log_first_number,
-            color="#6c757d",
-            width="48px",
-            text_align="right",
-            flex_shrink="0",
-        ),
-        rx.text(
-            rx.cond(
-                line["group"] == "start",
-                "▾ " + line["text"].to(str),
-                rx.html(line["html"].to(str), as_="span"),
+        rx.text(number, color="#6c757d", width="52px", text_align="right", flex_shrink="0"),
+        rx.cond(
+            is_header,
+            rx.text(
+                rx.cond(LogState.folded.contains(number), "▸ ", "▾ "),
+                row["text"].to(str),
+                color="#8ecae6",
+                font_weight="bold",
+                cursor="pointer",
+                on_click=LogState.toggle_fold(number),
+                class_name="log-line log-group",
+                data_folded=LogState.folded.contains(number).to(str),
             ),
-            color=rx.match(line["level"], *list(LEVEL_COLORS.items()), "#e9ecef"),
-            font_weight=rx.cond(line["group"] == "start", "bold", "normal"),
-            background=rx.cond(matched, "rgba(255, 209, 102, 0.25)", "transparent"),
-            white_space="pre-wrap",
-            class_name="log-line",
+            rx.text(
+                rx.html(row["html"].to(str), as_="span"),
+                color=rx.match(row["level"], *list(LEVEL_COLORS.items()), "#e9ecef"),
+                white_space="pre-wrap",
+                word_break="break-all",
+                class_name="log-line",
+            ),
         ),
         spacing="3",
         font_family="monospace",
         font_size="12px",
+        background=rx.cond(
+            LogState.current_line == number,
+            "rgba(255, 209, 102, 0.45)",
+            rx.cond(is_match, "rgba(255, 209, 102, 0.18)", "transparent"),
+        ),
+        id="log-line-" + number.to(str),
+        width="100%",
     )
 
 
 def log_viewer() -> rx.Component:
-    """The open task's log, following it while the task runs."""
+    """The open task instance's log, following it while the task runs."""
     return rx.vstack(
         rx.hstack(
             rx.input(
-                placeholder="Search log…",
-                value=RunState.log_search,
-                on_change=RunState.set_log_search,
+                placeholder="Search the whole log…",
+                value=LogState.search,
+                on_change=LogState.set_search.debounce(400),
                 size="1",
+                id="log-search",
+                width="220px",
             ),
-            rx.text(RunState.log_matches, " matches", size="1"),
+            rx.icon_button(
+                rx.icon("chevron-up"),
+                size="1",
+                variant="soft",
+                on_click=LogState.previous_match,
+                disabled=LogState.found_total == 0,
+                aria_label="previous match",
+                id="log-previous",
+            ),
+            rx.icon_button(
+                rx.icon("chevron-down"),
+                size="1",
+                variant="soft",
+                on_click=LogState.next_match,
+                disabled=LogState.found_total == 0,
+                aria_label="next match",
+                id="log-next",
+            ),
+            rx.text(LogState.match_label, size="1", id="log-matches"),
             rx.spacer(),
+            rx.button(
+                "Download",
+                size="1",
+                variant="soft",
+                on_click=LogState.download,
+                id="log-download",
+            ),
             rx.cond(
-                RunState.log_complete,
+                LogState.complete,
                 rx.badge("complete"),
                 rx.badge("live", color_scheme="green", id="log-live"),
             ),
             width="100%",
             align="center",
         ),
+        rx.cond(LogState.message != "", rx.callout(LogState.message, size="1", color_scheme="red")),
         rx.box(
-            rx.foreach(RunState.log_lines, _line),
-            background="#161b22",
-            padding="8px",
-            border_radius="6px",
-            height="45vh",
-            overflow_y="auto",
+            LogScroll.create(
+                rx.cond(
+                    LogState.rows.length() > 0,
+                    rx.foreach(LogState.shown_rows, _row),
+                    rx.text("No log lines yet.", color="#8d99ae", font_size="12px"),
+                ),
+                background="#161b22",
+                padding="8px",
+                border_radius="6px",
+                height="45vh",
+                width="100%",
+                id="log-view",
+            ),
+            rx.button(
+                "↓ Resume",
+                size="1",
+                on_click=LogState.resume,
+                position="absolute",
+                bottom="12px",
+                right="20px",
+                display=rx.cond(LogState.at_end, "none", "inline-flex"),
+                id=RESUME_ID,
+            ),
+            position="relative",
             width="100%",
-            id="log-view",
         ),
+        rx.text(LogState.range_label, size="1", color_scheme="gray", id="log-range"),
         width="100%",
     )

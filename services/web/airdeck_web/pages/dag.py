@@ -9,7 +9,8 @@ import reflex as rx
 from airdeck_web.components.badges import state_badge
 from airdeck_web.components.graph import graph_view
 from airdeck_web.components.layout import layout
-from airdeck_web.states.dag import DagState
+from airdeck_web.components.times import relative_time
+from airdeck_web.states.dag import RUNS_PAGE, DagState
 
 
 def field_input(field: Any) -> rx.Component:
@@ -141,7 +142,7 @@ def run_row(run: Any) -> rx.Component:
             )
         ),
         rx.table.cell(state_badge(run["state"])),
-        rx.table.cell(rx.tooltip(rx.text(run["started"]), content=run["start_date"].to(str))),
+        rx.table.cell(relative_time(run["started"], run["started_exact"])),
         rx.table.cell(run["took"]),
         rx.table.cell(run["run_type"]),
         class_name="run-row",
@@ -173,7 +174,19 @@ def runs_tab() -> rx.Component:
                 rx.table.body(rx.foreach(DagState.runs, run_row)),
                 width="100%",
             ),
-            rx.text("No runs yet.", color_scheme="gray"),
+            rx.center(
+                rx.text(
+                    rx.cond(
+                        DagState.run_state == "all",
+                        "No runs yet.",
+                        "No runs in this state.",
+                    ),
+                    color_scheme="gray",
+                ),
+                padding="24px",
+                width="100%",
+                id="runs-empty",
+            ),
         ),
         rx.hstack(
             rx.button(
@@ -187,7 +200,7 @@ def runs_tab() -> rx.Component:
                 "Next",
                 variant="soft",
                 on_click=DagState.go_to_runs_page(DagState.runs_page + 1),
-                disabled=DagState.runs_page * 20 >= DagState.runs_total,
+                disabled=DagState.runs_page * RUNS_PAGE >= DagState.runs_total,
             ),
         ),
         width="100%",
@@ -219,7 +232,11 @@ def details_tab() -> rx.Component:
                         placeholder="owner team",
                         default_value=DagState.dag.get("owner_team", ""),
                     ),
-                    rx.input(name="custom_tags", placeholder="custom tags, comma-separated"),
+                    rx.input(
+                        name="custom_tags",
+                        placeholder="custom tags, comma-separated",
+                        default_value=DagState.custom_tags_text,
+                    ),
                     rx.button("Save metadata", type="submit", size="2"),
                     rx.text(DagState.metadata_message, size="1"),
                     align="center",
@@ -253,7 +270,26 @@ def dag_page() -> rx.Component:
             align="center",
         ),
         rx.text(DagState.dag.get("description", ""), color_scheme="gray"),
-        rx.text(DagState.summary, size="2"),
+        rx.hstack(
+            *[
+                rx.hstack(
+                    rx.icon(icon, size=14),
+                    rx.text(DagState.header_facts[fact], size="2"),
+                    align="center",
+                    spacing="1",
+                    title=title,
+                )
+                for icon, fact, title in (
+                    ("clock", "schedule", "Schedule"),
+                    ("user", "owners", "Owners"),
+                    ("tag", "tags", "Tags"),
+                    ("globe", "environment", "Environment"),
+                )
+            ],
+            spacing="4",
+            wrap="wrap",
+            id="dag-facts",
+        ),
         rx.tabs.root(
             rx.tabs.list(
                 rx.tabs.trigger("Runs", value="runs"),
@@ -264,9 +300,9 @@ def dag_page() -> rx.Component:
             rx.tabs.content(
                 graph_view(
                     DagState.structure_nodes,
-                    DagState.structure_paths,
-                    DagState.structure_size["w"],
-                    DagState.structure_size["h"],
+                    DagState.structure_edges,
+                    DagState.click_structure_node,
+                    DagState.structure_key,
                 ),
                 value="graph",
                 padding_top="12px",

@@ -10,6 +10,7 @@ from airdeck_web.components.badges import state_badge
 from airdeck_web.components.graph import graph_view
 from airdeck_web.components.layout import layout
 from airdeck_web.components.logs import log_viewer
+from airdeck_web.components.times import relative_time
 from airdeck_web.states.run import RunState
 
 
@@ -35,6 +36,57 @@ def grid_row(task: Any) -> rx.Component:
     )
 
 
+def _detail(label: str, value: rx.Component) -> rx.Component:
+    return rx.data_list.item(rx.data_list.label(label), rx.data_list.value(value))
+
+
+def instance_row(instance: Any) -> rx.Component:
+    index = instance["map_index"].to(int)
+    return rx.table.row(
+        rx.table.cell(index),
+        rx.table.cell(state_badge(instance["state"].to(str))),
+        rx.table.cell(instance["try_number"].to(str)),
+        rx.table.cell(instance["took"].to(str)),
+        on_click=RunState.pick_instance(index),
+        cursor="pointer",
+        background=rx.cond(RunState.map_index == index, "var(--accent-a4)", "transparent"),
+        class_name="instance-row",
+        data_map_index=index.to(str),
+    )
+
+
+def instances_table() -> rx.Component:
+    """A mapped task's instances: pick one to see its details and log."""
+    return rx.vstack(
+        rx.text(
+            "Mapped instances (showing ",
+            RunState.instances.length(),
+            " of ",
+            RunState.instances_total,
+            "; click one for its log)",
+            size="2",
+            weight="bold",
+        ),
+        rx.scroll_area(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        *[rx.table.column_header_cell(h) for h in ("Index", "State", "Try", "Took")]
+                    )
+                ),
+                rx.table.body(rx.foreach(RunState.instances, instance_row)),
+                size="1",
+                width="100%",
+            ),
+            max_height="180px",
+            type="auto",
+        ),
+        width="100%",
+        spacing="1",
+        id="instances",
+    )
+
+
 def drawer() -> rx.Component:
     task = RunState.selected_task
     return rx.drawer.root(
@@ -48,47 +100,28 @@ def drawer() -> rx.Component:
                         rx.button("✕", variant="ghost", on_click=RunState.close_drawer),
                         width="100%",
                     ),
-                    rx.hstack(
-                        state_badge(task["state"].to(str)),
-                        rx.text(task["operator"].to(str), size="2"),
-                        rx.text(
-                            "try ",
-                            task["try_number"],
-                            " of ",
-                            task["max_tries"].to(int) + 1,
-                            size="2",
-                        ),
-                        rx.text(task["took"].to(str), size="2"),
-                        rx.text(
-                            "pool ",
-                            task["pool"].to(str),
-                            " · queue ",
-                            task["queue"].to(str),
-                            size="2",
-                        ),
-                        wrap="wrap",
-                    ),
-                    rx.cond(
-                        RunState.instances.length() > 0,
-                        rx.hstack(
-                            rx.text("Map index", size="2"),
-                            rx.select.root(
-                                rx.select.trigger(),
-                                rx.select.content(
-                                    rx.foreach(
-                                        RunState.instances,
-                                        lambda i: rx.select.item(
-                                            i["map_index"].to(str) + " · " + i["state"].to(str),
-                                            value=i["map_index"].to(str),
-                                        ),
-                                    )
-                                ),
-                                value=RunState.map_index.to(str),
-                                on_change=RunState.pick_instance,
+                    rx.data_list.root(
+                        _detail("State", state_badge(task["state"].to(str))),
+                        _detail("Operator", rx.text(task["operator"].to(str))),
+                        _detail("Duration", rx.text(task["took"].to(str))),
+                        _detail(
+                            "Try",
+                            rx.text(
+                                task["try_number"].to(str),
+                                " of ",
+                                (task["max_tries"].to(int) + 1).to(str),
                             ),
-                            align="center",
                         ),
+                        _detail(
+                            "Started",
+                            relative_time(task["started"].to(str), task["started_exact"].to(str)),
+                        ),
+                        _detail("Pool", rx.text(task["pool"].to(str))),
+                        _detail("Queue", rx.text(task["queue"].to(str))),
+                        size="2",
+                        id="task-details",
                     ),
+                    rx.cond(RunState.instances.length() > 0, instances_table()),
                     rx.cond(
                         RunState.can_clear,
                         rx.hstack(
@@ -128,8 +161,12 @@ def drawer() -> rx.Component:
                 padding="20px",
                 width="min(760px, 90vw)",
                 height="100%",
+                # A slide-over at the right edge (Reflex's default stretches it edge to edge).
+                left="auto",
                 right="0",
                 top="0",
+                overflow_y="auto",
+                box_shadow="-8px 0 24px rgba(0, 0, 0, 0.25)",
                 background_color="var(--color-panel-solid)",
                 id="drawer",
             )
@@ -146,8 +183,9 @@ def run_page() -> rx.Component:
         rx.hstack(
             rx.link("← ", RunState.dag_id, href="/workflows/" + RunState.dag_id),
             rx.heading(RunState.run_id, size="5", id="run-title"),
-            state_badge(RunState.run["state"].to(str)),
-            rx.text(RunState.run["took"].to(str)),
+            rx.box(state_badge(RunState.run["state"].to(str)), id="run-state"),
+            rx.text(RunState.run["took"].to(str), id="run-duration"),
+            relative_time(RunState.run["started"].to(str), RunState.run["started_exact"].to(str)),
             align="center",
             wrap="wrap",
         ),
@@ -156,13 +194,7 @@ def run_page() -> rx.Component:
                 rx.tabs.trigger("Graph", value="graph"), rx.tabs.trigger("Grid", value="grid")
             ),
             rx.tabs.content(
-                graph_view(
-                    RunState.nodes,
-                    RunState.paths,
-                    RunState.size["w"],
-                    RunState.size["h"],
-                    RunState.select_task,
-                ),
+                graph_view(RunState.nodes, RunState.edges, RunState.click_node, RunState.graph_key),
                 value="graph",
                 padding_top="12px",
             ),

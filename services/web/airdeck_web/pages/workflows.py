@@ -8,7 +8,8 @@ import reflex as rx
 
 from airdeck_web.components.badges import state_badge
 from airdeck_web.components.layout import layout
-from airdeck_web.states.workflows import WorkflowsState
+from airdeck_web.components.times import relative_time
+from airdeck_web.states.workflows import PAGE_SIZES, WorkflowsState
 
 HEALTH_COLORS = {
     "healthy": "#2e7d32",
@@ -38,13 +39,24 @@ def health_dot(part: str) -> rx.Component:
 
 
 def sortable(title: str, column: str) -> rx.Component:
-    """A header cell that sorts the table by ``column``."""
+    """A header cell that orders the whole list (every page) by ``column``."""
     arrow = rx.cond(
         WorkflowsState.sort_by == column, rx.cond(WorkflowsState.sort_desc, " ↓", " ↑"), ""
     )
     return rx.table.column_header_cell(
         rx.text(title, arrow, cursor="pointer", on_click=WorkflowsState.sort(column)),
         class_name=f"sort-{column}",
+    )
+
+
+def filter_input(name: str, placeholder: str, width: str) -> rx.Component:
+    """A free-text filter of the list, applied once typing pauses."""
+    return rx.input(
+        placeholder=placeholder,
+        value=getattr(WorkflowsState, name),
+        on_change=WorkflowsState.set_filter(name).debounce(300),
+        id=name,
+        width=width,
     )
 
 
@@ -63,16 +75,16 @@ def dag_row(dag: Any) -> rx.Component:
             rx.link(
                 dag["dag_id"], href="/workflows/" + dag["dag_id"].to(str), class_name="dag-link"
             ),
+            rx.cond(
+                dag["display_name"] != dag["dag_id"],
+                rx.text(dag["display_name"], size="2"),
+            ),
             rx.text(dag["tag_text"], size="1", color_scheme="gray"),
         ),
         rx.table.cell(rx.text(dag["schedule_description"])),
-        rx.table.cell(
-            rx.hstack(
-                state_badge(dag["last_state"]),
-                rx.tooltip(rx.text(dag["last_when"], size="2"), content=dag["last_exact"]),
-            )
-        ),
-        rx.table.cell(rx.text(dag["next_when"], size="2")),
+        rx.table.cell(relative_time(dag["last_when"], dag["last_exact"])),
+        rx.table.cell(state_badge(dag["last_state"])),
+        rx.table.cell(relative_time(dag["next_when"], dag["next_exact"])),
         rx.table.cell(
             rx.cond(
                 dag["is_paused"],
@@ -121,20 +133,10 @@ def workflows() -> rx.Component:
             rx.callout(WorkflowsState.banner, color_scheme="red", margin_y="12px", id="banner"),
         ),
         rx.hstack(
-            rx.input(
-                placeholder="Search DAG id…",
-                value=WorkflowsState.search,
-                on_change=WorkflowsState.set_search.debounce(300),
-                id="search",
-                width="260px",
-            ),
-            rx.input(
-                placeholder="Tag",
-                value=WorkflowsState.tag,
-                on_change=WorkflowsState.set_tag.debounce(300),
-                id="tag",
-                width="140px",
-            ),
+            filter_input("search", "Search DAG id…", "260px"),
+            filter_input("tag", "Tag", "120px"),
+            filter_input("owner", "Owner", "120px"),
+            filter_input("environment", "Environment", "130px"),
             rx.select(
                 ["all", "active", "paused"],
                 value=WorkflowsState.status,
@@ -159,14 +161,15 @@ def workflows() -> rx.Component:
                     rx.table.row(
                         rx.table.column_header_cell(""),
                         sortable("DAG", "dag_id"),
-                        sortable("Schedule", "schedule_description"),
-                        sortable("Last run", "last_exact"),
-                        sortable("Next run", "next_exact"),
-                        sortable("Status", "is_paused"),
+                        rx.table.column_header_cell("Schedule"),
+                        sortable("Last run", "last_run"),
+                        sortable("State", "last_run_state"),
+                        sortable("Next run", "next_run"),
+                        rx.table.column_header_cell("Status"),
                         rx.table.column_header_cell(""),
                     )
                 ),
-                rx.table.body(rx.foreach(WorkflowsState.sorted_dags, dag_row)),
+                rx.table.body(rx.foreach(WorkflowsState.dags, dag_row)),
                 width="100%",
                 id="dag-table",
             ),
@@ -182,6 +185,7 @@ def workflows() -> rx.Component:
                 on_click=WorkflowsState.go_to_page(WorkflowsState.page - 1),
                 disabled=WorkflowsState.page <= 1,
                 variant="soft",
+                id="previous-page",
             ),
             rx.text(
                 "Page ",
@@ -198,8 +202,18 @@ def workflows() -> rx.Component:
                 on_click=WorkflowsState.go_to_page(WorkflowsState.page + 1),
                 disabled=WorkflowsState.page >= WorkflowsState.pages,
                 variant="soft",
+                id="next-page",
             ),
+            rx.select(
+                list(PAGE_SIZES),
+                value=WorkflowsState.page_size,
+                on_change=WorkflowsState.set_page_size,
+                id="page-size",
+                size="1",
+            ),
+            rx.text("per page", size="1", color_scheme="gray"),
             justify="center",
+            align="center",
             margin_top="16px",
         ),
     )

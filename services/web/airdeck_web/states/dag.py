@@ -7,10 +7,11 @@ from typing import Any
 
 import reflex as rx
 
+from airdeck_domain.conf import validate_conf
 from airdeck_web.api_client import ApiError
-from airdeck_web.graph_paths import edge_paths, node_view
+from airdeck_web.flow_elements import flow_edges, flow_nodes, graph_params, group_ids, toggled
+from airdeck_web.rows import shown
 from airdeck_web.states.auth import AuthState
-from airdeck_web.timefmt import duration, relative
 
 RUNS_PAGE = 20
 
@@ -79,8 +80,9 @@ class DagState(AuthState):
     tab: str = "runs"
     error: str = ""
     structure_nodes: list[dict[str, Any]] = []
-    structure_paths: list[dict[str, str]] = []
-    structure_size: dict[str, str] = {"w": "100%", "h": "300px"}
+    structure_edges: list[dict[str, Any]] = []
+    structure_collapsed: list[str] = []
+    structure_dag: str = ""
     fields: list[dict[str, Any]] = []
     values: dict[str, str] = {}
     field_errors: dict[str, str] = {}
@@ -112,13 +114,18 @@ class DagState(AuthState):
             self.metadata_message = exc.detail
 
     @rx.var
-    def summary(self) -> str:
-        """Schedule, owners and tags in one line."""
-        if not self.dag:
-            return ""
-        tags = ", ".join(self.dag.get("tags", []) + self.dag.get("custom_tags", []))
-        owners = ", ".join(self.dag.get("owners", []))
-        return f"⏱ {self.dag.get('schedule_description', '')} · 👤 {owners} · 🏷 {tags}"
+    def header_facts(self) -> dict[str, str]:
+        """Schedule, owners, tags and environment for the page header."""
+        return {
+            "schedule": str(self.dag.get("schedule_description") or "—"),
+            "owners": ", ".join(self.dag.get("owners", [])) or "—",
+            "tags": ", ".join(self.dag.get("tags", []) + self.dag.get("custom_tags", [])) or "—",
+            "environment": str(self.dag.get("environment") or "no environment"),
+        }
+
+    @rx.var
+    def custom_tags_text(self) -> str:
+        return ", ".join(self.dag.get("custom_tags", []))
 
     @rx.var
     def params_json(self) -> str:
@@ -139,15 +146,7 @@ class DagState(AuthState):
         async with self.api() as api:
             body = await api.orchestrator("GET", "dags", self.dag_id, "runs", params=params)
         self.runs_total = int(body["total"])
-        self.runs = [
-            {
-                **r,
-                "state": r.get("state") or "none",
-                "started": relative(r.get("start_date")),
-                "took": duration(r.get("duration_seconds")),
-            }
-            for r in body["runs"]
-        ]
+        self.runs = [shown(r, "duration_seconds") for r in body["runs"]]
 
     @rx.event
     async def load(self) -> None:
@@ -180,15 +179,40 @@ class DagState(AuthState):
     @rx.event
     async def set_tab(self, value: str) -> None:
         self.tab = value
-        if value == "graph" and not self.structure_nodes:
+        if value == "graph" and self.structure_dag != self.dag_id:
+            self.structure_nodes = []
+            self.structure_collapsed = []
+            await self._structure()
+
+    async def _structure(self) -> None:
+        """Fetch the DAG's laid-out structure with the collapsed groups as one node each."""
+        try:
             async with self.api() as api:
-                graph = await api.orchestrator("GET", "dags", self.dag_id, "structure")
-            self.structure_nodes = [node_view(n) for n in graph["nodes"]]
-            self.structure_paths = edge_paths(graph["nodes"], graph["edges"])
-            self.structure_size = {
-                "w": f"{graph['width'] + 20}px",
-                "h": f"{graph['height'] + 20}px",
-            }
+                graph = await api.orchestrator(
+                    "GET",
+                    "dags",
+                    self.dag_id,
+                    "structure",
+                    params=graph_params(self.structure_collapsed),
+                )
+        except ApiError as exc:
+            self.error = exc.detail
+            return
+        self.structure_dag = self.dag_id
+        self.structure_nodes = flow_nodes(graph["nodes"], self.structure_collapsed)
+        self.structure_edges = flow_edges(graph["edges"])
+
+    @rx.var
+    def structure_key(self) -> str:
+        """Changes when the drawn groups do, so the graph is fitted to the view again."""
+        return f"{self.structure_dag}|{','.join(self.structure_collapsed)}"
+
+    @rx.event
+    async def click_structure_node(self, node_id: str) -> None:
+        """A click on the structure: a group's node toggles the group; tasks do nothing."""
+        if node_id in group_ids(self.structure_nodes):
+            self.structure_collapsed = toggled(self.structure_collapsed, node_id)
+            await self._structure()
 
     @rx.event
     def open_trigger(self) -> None:
@@ -202,10 +226,20 @@ class DagState(AuthState):
     def close_trigger(self) -> None:
         self.dialog_open = False
 
+    def _local_errors(self) -> dict[str, str]:
+        """The form's problems by the DAG's params schema, found before anything is sent."""
+        conf = conf_from_form(self.fields, self.values)
+        return validate_conf(self.dag.get("params_schema") or {}, conf)
+
     @rx.event
     def set_value(self, name: str, value: str) -> None:
+        """Take a field's new value and show at once whether the schema accepts it."""
         self.values = {**self.values, name: value}
-        self.field_errors = {k: v for k, v in self.field_errors.items() if k != name}
+        problems = self._local_errors()
+        self.field_errors = {
+            **{k: v for k, v in self.field_errors.items() if k != name},
+            **({name: problems[name]} if name in problems else {}),
+        }
 
     @rx.event
     def set_raw_mode(self, value: bool) -> None:
@@ -261,6 +295,10 @@ class DagState(AuthState):
                 return None
         else:
             conf = conf_from_form(self.fields, self.values)
+            self.field_errors = self._local_errors()
+            if self.field_errors:
+                self.trigger_error = "Fix the fields marked in red; nothing was triggered."
+                return None
         body: dict[str, Any] = {"conf": conf}
         if self.note:
             body["note"] = self.note

@@ -6,17 +6,15 @@ import asyncio
 from typing import Any
 
 import reflex as rx
-from rich.text import Text
 
 from airdeck_domain.polling import next_interval
-from airdeck_web.ansi_html import ansi_html
 from airdeck_web.api_client import ApiError
-from airdeck_web.graph_paths import edge_paths, node_view
+from airdeck_web.flow_elements import flow_edges, flow_nodes, graph_params, group_ids, toggled
+from airdeck_web.rows import shown
 from airdeck_web.states.auth import AuthState
-from airdeck_web.timefmt import duration
 
-MAX_LOG_LINES = 2000
-"""The log viewer keeps a window of the newest lines, never the whole log."""
+MAX_INSTANCES = 200
+"""The drawer lists a mapped task's first instances, at most this many (the API pages them)."""
 
 
 class RunState(AuthState):
@@ -24,8 +22,8 @@ class RunState(AuthState):
 
     run: dict[str, Any] = {}
     nodes: list[dict[str, Any]] = []
-    paths: list[dict[str, str]] = []
-    size: dict[str, str] = {"w": "100%", "h": "300px"}
+    edges: list[dict[str, Any]] = []
+    collapsed: list[str] = []
     tasks: list[dict[str, Any]] = []
     error: str = ""
     watching: bool = False
@@ -33,13 +31,8 @@ class RunState(AuthState):
     selected: str = ""
     drawer_open: bool = False
     instances: list[dict[str, Any]] = []
+    instances_total: int = 0
     map_index: int = -1
-    log_lines: list[dict[str, Any]] = []
-    log_first_number: int = 1
-    log_cursor: str = ""
-    log_complete: bool = False
-    log_search: str = ""
-    tailing: bool = False
     action_message: str = ""
 
     @rx.var
@@ -50,37 +43,31 @@ class RunState(AuthState):
     def run_id(self) -> str:
         return str(self.router.page.params.get("run_id", ""))
 
-    @rx.var
-    def selected_task(self) -> dict[str, Any]:
-        return next((t for t in self.tasks if t["task_id"] == self.selected), {})
+    def task_path(self, *rest: str) -> tuple[str, ...]:
+        """The API path, as segments, of the drawer's task (and what follows it)."""
+        return ("dags", self.dag_id, "runs", self.run_id, "tasks", self.selected, *rest)
 
     @rx.var
-    def log_matches(self) -> int:
-        needle = self.log_search.lower()
-        return sum(needle in line["text"].lower() for line in self.log_lines) if needle else 0
+    def selected_task(self) -> dict[str, Any]:
+        """The drawer's task; for a mapped task, as its chosen instance has it."""
+        task = next((t for t in self.tasks if t["task_id"] == self.selected), {})
+        instance = next((i for i in self.instances if i["map_index"] == self.map_index), {})
+        return {**task, **instance}
 
     async def _refresh(self) -> bool:
         """Fetch run, graph and tasks; True when something changed."""
         before = (self.run.get("state"), [t.get("state") for t in self.tasks])
         async with self.api() as api:
             run = (await api.orchestrator("GET", "dags", self.dag_id, "runs", self.run_id))["run"]
-            graph = await api.orchestrator("GET", "dags", self.dag_id, "runs", self.run_id, "graph")
+            graph = await self._graph(api)
             tasks = (
                 await api.orchestrator("GET", "dags", self.dag_id, "runs", self.run_id, "tasks")
             )["tasks"]
-        self.run = {
-            **run,
-            "took": duration(run.get("duration_seconds")),
-            "state": run.get("state") or "none",
-        }
-        self.nodes = [node_view(n) for n in graph["nodes"]]
-        self.paths = edge_paths(graph["nodes"], graph["edges"])
-        self.size = {"w": f"{graph['width'] + 20}px", "h": f"{graph['height'] + 20}px"}
+        self.run = shown(run, "duration_seconds")
+        self._draw(graph)
         self.tasks = [
             {
-                **t,
-                "state": t.get("state") or "none",
-                "took": duration(t.get("duration")),
+                **shown(t, "duration"),
                 "counts": " ".join(
                     f"{k}:{v}" for k, v in sorted((t.get("state_counts") or {}).items())
                 ),
@@ -89,11 +76,51 @@ class RunState(AuthState):
         ]
         return before != (self.run.get("state"), [t.get("state") for t in self.tasks])
 
+    async def _graph(self, api: Any) -> dict[str, Any]:
+        """The run's graph from the API, with the collapsed groups as one node each."""
+        graph: dict[str, Any] = await api.orchestrator(
+            "GET",
+            "dags",
+            self.dag_id,
+            "runs",
+            self.run_id,
+            "graph",
+            params=graph_params(self.collapsed),
+        )
+        return graph
+
+    def _draw(self, graph: dict[str, Any]) -> None:
+        self.nodes = flow_nodes(graph["nodes"], self.collapsed)
+        self.edges = flow_edges(graph["edges"])
+
+    @rx.var
+    def graph_key(self) -> str:
+        """Changes when the drawn groups do, so the graph is fitted to the view again."""
+        return f"{self.run_id}|{','.join(self.collapsed)}"
+
+    @rx.event
+    async def click_node(self, node_id: str) -> Any:
+        """A click on the graph: a group's node toggles the group, a task's opens the drawer."""
+        if node_id in group_ids(self.nodes):
+            return RunState.toggle_group(node_id)
+        return RunState.select_task(node_id)
+
+    @rx.event
+    async def toggle_group(self, group_id: str) -> None:
+        """Collapse the group into one node, or expand it again, and fetch the graph anew."""
+        self.collapsed = toggled(self.collapsed, group_id)
+        try:
+            async with self.api() as api:
+                self._draw(await self._graph(api))
+        except ApiError as exc:
+            self.error = exc.detail
+
     @rx.event
     async def load(self) -> Any:
         """Fetch the run, then poll while it runs (2 s → 5 s → 10 s when nothing changes)."""
         self.error = ""
         self.drawer_open = False
+        self.collapsed = []
         try:
             await self._refresh()
         except ApiError as exc:
@@ -122,126 +149,32 @@ class RunState(AuthState):
 
     @rx.event
     async def select_task(self, task_id: str) -> Any:
-        """Open the drawer on a task and start reading its log."""
+        """Open the drawer on a task (a mapped one on its first instance) and its log."""
         self.selected = task_id
         self.drawer_open = True
         self.instances = []
+        self.instances_total = 0
         self.action_message = ""
         self.map_index = -1
-        task = self.selected_task
-        if task.get("is_mapped"):
-            async with self.api() as api:
-                body = await api.orchestrator(
-                    "GET",
-                    "dags",
-                    self.dag_id,
-                    "runs",
-                    self.run_id,
-                    "tasks",
-                    task_id,
-                    "mapped",
-                    params={"limit": 200},
-                )
-            self.instances = [{**i, "state": i.get("state") or "none"} for i in body["instances"]]
+        if self.selected_task.get("is_mapped"):
+            try:
+                async with self.api() as api:
+                    body = await api.orchestrator(
+                        "GET", *self.task_path("mapped"), params={"limit": MAX_INSTANCES}
+                    )
+            except ApiError as exc:
+                self.action_message = exc.detail
+                return None
+            self.instances = [shown(i, "duration") for i in body["instances"]]
+            self.instances_total = int(body["total"])
             self.map_index = int(self.instances[0]["map_index"]) if self.instances else 0
-        return await self._open_log()
+        return _open_log()
 
     @rx.event
-    async def pick_instance(self, map_index: str) -> Any:
+    def pick_instance(self, map_index: int) -> Any:
+        """Show one instance of a mapped task (its log too)."""
         self.map_index = int(map_index)
-        return await self._open_log()
-
-    async def _open_log(self) -> Any:
-        self.log_lines = []
-        self.log_first_number = 1
-        self.log_cursor = ""
-        self.log_complete = False
-        if not self.can_read_logs:
-            return None
-        await self._read_log()
-        if not self.log_complete and not self.tailing:
-            self.tailing = True
-            return RunState.tail
-        return None
-
-    async def _read_log(self) -> bool:
-        """Fetch only the lines after the cursor; True when new lines came."""
-        params: dict[str, Any] = {"map_index": self.map_index}
-        if self.log_cursor:
-            params["cursor"] = self.log_cursor
-        async with self.api() as api:
-            chunk = await api.orchestrator(
-                "GET",
-                "dags",
-                self.dag_id,
-                "runs",
-                self.run_id,
-                "tasks",
-                self.selected,
-                "logs",
-                params=params,
-            )
-        lines = self.log_lines + [
-            {
-                "text": Text.from_ansi(line["text"]).plain,
-                "html": ansi_html(line["text"]),
-                "level": line.get("level") or "",
-                "group": line.get("group") or "",
-            }
-            for line in chunk["lines"]
-        ]
-        dropped = max(0, len(lines) - MAX_LOG_LINES)
-        self.log_first_number += dropped
-        self.log_lines = lines[dropped:]
-        self.log_cursor = chunk["cursor"] or ""
-        self.log_complete = bool(chunk["is_complete"])
-        return bool(chunk["lines"])
-
-    @rx.event(background=True)
-    async def tail(self) -> None:
-        """Follow the open log until it is complete or the drawer closes (2 s → 5 s when idle)."""
-        unchanged = 0
-        while True:
-            async with self:
-                interval = next_interval(
-                    "logs", None if not self.log_complete else "success", unchanged
-                )
-                if interval is None or not self.drawer_open:
-                    self.tailing = False
-                    return
-            await asyncio.sleep(interval)
-            async with self:
-                try:
-                    unchanged = 0 if await self._read_log() else unchanged + 1
-                except ApiError as exc:
-                    self.action_message = exc.detail
-
-    @rx.event
-    async def download_log(self) -> Any:
-        """The whole log of the open try as a file (the viewer only keeps a window of it)."""
-        params: dict[str, Any] = {"map_index": self.map_index}
-        texts: list[str] = []
-        async with self.api() as api:
-            for _ in range(1000):
-                chunk = await api.orchestrator(
-                    "GET",
-                    "dags",
-                    self.dag_id,
-                    "runs",
-                    self.run_id,
-                    "tasks",
-                    self.selected,
-                    "logs",
-                    params=params,
-                )
-                texts.extend(line["text"] for line in chunk["lines"])
-                if chunk["is_complete"] or not chunk["lines"]:
-                    break
-                params["cursor"] = chunk["cursor"]
-        name = f"{self.dag_id}.{self.selected}" + (
-            f".{self.map_index}" if self.map_index >= 0 else ""
-        )
-        return rx.download(data="\n".join(texts) + "\n", filename=f"{name}.log")
+        return _open_log()
 
     @rx.event
     def close_drawer(self) -> None:
@@ -252,27 +185,13 @@ class RunState(AuthState):
         self.drawer_open = value
 
     @rx.event
-    def set_log_search(self, value: str) -> None:
-        self.log_search = value
-
-    @rx.event
     async def clear_task(self) -> None:
         body: dict[str, Any] = {"include_downstream": True}
         if self.map_index >= 0:
             body["map_indexes"] = [self.map_index]
         try:
             async with self.api() as api:
-                result = await api.orchestrator(
-                    "POST",
-                    "dags",
-                    self.dag_id,
-                    "runs",
-                    self.run_id,
-                    "tasks",
-                    self.selected,
-                    "clear",
-                    json=body,
-                )
+                result = await api.orchestrator("POST", *self.task_path("clear"), json=body)
             self.action_message = f"Cleared {len(result['task_instances'])} task instance(s)."
             await self._refresh()
         except ApiError as exc:
@@ -283,18 +202,16 @@ class RunState(AuthState):
         body: dict[str, Any] = {"state": state, "map_index": self.map_index}
         try:
             async with self.api() as api:
-                await api.orchestrator(
-                    "POST",
-                    "dags",
-                    self.dag_id,
-                    "runs",
-                    self.run_id,
-                    "tasks",
-                    self.selected,
-                    "state",
-                    json=body,
-                )
+                await api.orchestrator("POST", *self.task_path("state"), json=body)
             self.action_message = f"Marked {state}."
             await self._refresh()
         except ApiError as exc:
             self.action_message = exc.detail
+
+
+def _open_log() -> Any:
+    """The event that (re)opens the drawer's log: ``LogState`` is a substate of ``RunState``,
+    so its module imports this one and can only be named here once both are loaded."""
+    from airdeck_web.states.logs import LogState
+
+    return LogState.open

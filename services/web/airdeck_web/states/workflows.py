@@ -9,9 +9,13 @@ import reflex as rx
 
 from airdeck_web.api_client import ApiError
 from airdeck_web.states.auth import AuthState
-from airdeck_web.timefmt import relative
+from airdeck_web.timefmt import exact, relative
 
-PAGE_SIZE = 25
+PAGE_SIZES = ("5", "10", "25", "50", "100")
+TEXT_FILTERS = ("search", "tag", "owner", "environment")
+"""The list's free-text filters, each a state var sent as the API parameter it names."""
+SORTABLE = ("dag_id", "last_run", "last_run_state", "next_run")
+"""Columns the API can order the whole list by (see its ``sort`` parameter)."""
 
 
 class WorkflowsState(AuthState):
@@ -20,8 +24,11 @@ class WorkflowsState(AuthState):
     dags: list[dict[str, Any]] = []
     total: int = 0
     page: int = 1
+    page_size: str = "25"
     search: str = ""
     tag: str = ""
+    owner: str = ""
+    environment: str = ""
     status: str = "all"
     favorites_only: bool = False
     banner: str = ""
@@ -31,30 +38,32 @@ class WorkflowsState(AuthState):
     sort_by: str = "dag_id"
     sort_desc: bool = False
 
-    @rx.var
-    def sorted_dags(self) -> list[dict[str, Any]]:
-        """The page's DAGs ordered by the chosen column (missing values last)."""
-        key = self.sort_by
-        present = [d for d in self.dags if d.get(key) not in (None, "")]
-        missing = [d for d in self.dags if d.get(key) in (None, "")]
-        return sorted(present, key=lambda d: str(d.get(key)), reverse=self.sort_desc) + missing
-
     @rx.event
-    def sort(self, column: str) -> None:
-        """Sort by ``column``; choosing it again flips the order."""
+    async def sort(self, column: str) -> None:
+        """Order the whole list by ``column`` (the API sorts across pages); choosing it again
+        flips the order."""
+        if column not in SORTABLE:
+            return
         self.sort_desc = not self.sort_desc if self.sort_by == column else False
         self.sort_by = column
+        self.page = 1
+        await self._fetch()
 
     @rx.var
     def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
+        return max(1, -(-self.total // int(self.page_size)))
 
     async def _fetch(self) -> None:
-        params: dict[str, Any] = {"page": self.page, "limit": PAGE_SIZE}
-        if self.search:
-            params["search"] = self.search
-        if self.tag:
-            params["tags"] = self.tag
+        params: dict[str, Any] = {
+            "page": self.page,
+            "limit": int(self.page_size),
+            "sort": ("-" if self.sort_desc else "") + self.sort_by,
+        }
+        for name, param in zip(
+            TEXT_FILTERS, ("search", "tags", "owner", "environment"), strict=True
+        ):
+            if value := getattr(self, name).strip():
+                params[param] = value
         if self.status in ("paused", "active"):
             params["paused"] = str(self.status == "paused").lower()
         if self.favorites_only:
@@ -73,9 +82,9 @@ class WorkflowsState(AuthState):
                 **d,
                 "last_state": (d.get("last_run") or {}).get("state") or "none",
                 "last_when": relative((d.get("last_run") or {}).get("start_date")),
-                "last_exact": (d.get("last_run") or {}).get("start_date") or "",
-                "next_exact": d.get("next_run") or "",
+                "last_exact": exact((d.get("last_run") or {}).get("start_date")),
                 "next_when": relative(d.get("next_run")),
+                "next_exact": exact(d.get("next_run")),
                 "tag_text": ", ".join(d.get("tags", []) + d.get("custom_tags", [])),
             }
             for d in body["dags"]
@@ -118,14 +127,17 @@ class WorkflowsState(AuthState):
                 await self._fetch()
 
     @rx.event
-    async def set_search(self, value: str) -> None:
-        self.search = value
+    async def set_filter(self, name: str, value: str) -> None:
+        """Apply one of the ``TEXT_FILTERS`` and go back to the first page."""
+        if name not in TEXT_FILTERS:
+            return
+        setattr(self, name, value)
         self.page = 1
         await self._fetch()
 
     @rx.event
-    async def set_tag(self, value: str) -> None:
-        self.tag = value
+    async def set_page_size(self, value: str) -> None:
+        self.page_size = value if value in PAGE_SIZES else "25"
         self.page = 1
         await self._fetch()
 

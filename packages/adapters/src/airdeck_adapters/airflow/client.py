@@ -34,12 +34,13 @@ from airdeck_adapters.airflow.wire import (
     WireTaskInstance,
     WireTaskInstanceCollection,
 )
-from airdeck_domain.errors import UnavailableError
+from airdeck_domain.errors import InvalidInputError, UnavailableError
 from airdeck_domain.models import (
     ComponentReport,
     Dag,
     DagDetail,
     DagRun,
+    DagSort,
     LastRun,
     Task,
     TaskInstance,
@@ -172,12 +173,16 @@ class AirflowClient:
         owners: Sequence[str] = (),
         paused: bool | None = None,
         dag_ids: Sequence[str] = (),
+        sort: DagSort = "dag_id",
     ) -> tuple[list[Dag], int]:
-        """One page of DAGs ordered by id, and the number of all matches."""
+        """One page of DAGs in ``sort`` order, and the number of all matches.
+
+        InvalidInputError when this deployment's Airflow cannot sort that way.
+        """
         params: Params = [
             ("offset", offset),
             ("limit", limit),
-            ("order_by", "dag_id"),
+            ("order_by", self._dag_order(sort)),
             ("exclude_stale", "true"),
         ]
         if search:
@@ -188,6 +193,18 @@ class AirflowClient:
             params.append(("paused", str(paused).lower()))
         page = await self._call("GET", self._path("dags"), WireDagCollection, params=params)
         return [translate.dag(d, self.name) for d in page.dags], page.total_entries
+
+    def _dag_order(self, sort: DagSort) -> str:
+        descending, field = sort.startswith("-"), sort.removeprefix("-")
+        airflow_field = self.dialect.dag_order_fields.get(field)
+        if airflow_field is None:
+            raise InvalidInputError(
+                f"deployment {self.name!r} cannot sort DAGs by {field}; sort by one of: "
+                + ", ".join(sorted(self.dialect.dag_order_fields)),
+                errors={"sort": "not supported by this deployment"},
+            )
+        # Airflow breaks ties by primary key, so pages stay disjoint under any order.
+        return ("-" if descending else "") + airflow_field
 
     async def get_dag(self, dag_id: str) -> DagDetail:
         """A DAG's detail: params, doc, latest version."""
@@ -305,20 +322,25 @@ class AirflowClient:
         limit: int = 50,
         states: Sequence[str] = (),
     ) -> tuple[list[TaskInstance], int]:
-        """One page of a mapped task's instances ordered by map index, and their number."""
-        params: Params = [
-            ("offset", offset),
-            ("limit", limit),
-            ("order_by", "map_index"),
-        ]
-        params += [("state", state) for state in states]
-        page = await self._call(
-            "GET",
-            self._path("dags", dag_id, "dagRuns", run_id, "taskInstances", task_id, "listMapped"),
-            WireTaskInstanceCollection,
-            params=params,
+        """One page of a mapped task's instances ordered by map index, and their number. A page
+        larger than Airflow serves at once is read in Airflow-sized parts, concurrently."""
+        path = self._path("dags", dag_id, "dagRuns", run_id, "taskInstances", task_id, "listMapped")
+
+        async def part(start: int, size: int) -> WireTaskInstanceCollection:
+            params: Params = [("offset", start), ("limit", size), ("order_by", "map_index")]
+            params += [("state", state) for state in states]
+            return await self._call("GET", path, WireTaskInstanceCollection, params=params)
+
+        first = await part(offset, min(limit, AIRFLOW_PAGE_LIMIT))
+        end = min(offset + limit, first.total_entries)
+        rest = await asyncio.gather(
+            *(
+                part(start, min(AIRFLOW_PAGE_LIMIT, end - start))
+                for start in range(offset + AIRFLOW_PAGE_LIMIT, end, AIRFLOW_PAGE_LIMIT)
+            )
         )
-        return [translate.task_instance(w) for w in page.task_instances], page.total_entries
+        wires = [w for page in (first, *rest) for w in page.task_instances]
+        return [translate.task_instance(w) for w in wires], first.total_entries
 
     async def task_instance(
         self, dag_id: str, run_id: str, task_id: str, map_index: int = -1

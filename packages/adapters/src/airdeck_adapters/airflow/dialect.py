@@ -19,6 +19,8 @@ class Dialect(Protocol):
     """True: bearer JWT from ``POST /auth/token`` (Airflow 3). False: basic auth (Airflow 2)."""
     runs_order: str
     health_path: str
+    dag_order_fields: dict[str, str]
+    """Airdeck's DAG sort fields → the ``order_by`` field this API accepts for them."""
 
     def trigger_body(
         self, conf: dict[str, Any], note: str | None, run_id: str | None
@@ -38,6 +40,8 @@ class AirflowV1:
     uses_token = False
     runs_order = "-execution_date"
     health_path = "/api/v1/health"
+    # Airflow 2's DAG list sorts by id only (no last-run join).
+    dag_order_fields = {"dag_id": "dag_id"}
 
     def trigger_body(
         self, conf: dict[str, Any], note: str | None, run_id: str | None
@@ -60,6 +64,12 @@ class AirflowV2(AirflowV1):
     uses_token = True
     runs_order = "-run_after"
     health_path = "/api/v2/monitor/health"
+    dag_order_fields = {
+        "dag_id": "dag_id",
+        "next_run": "next_dagrun",
+        "last_run": "last_run_start_date",
+        "last_run_state": "last_run_state",
+    }
 
     def trigger_body(
         self, conf: dict[str, Any], note: str | None, run_id: str | None

@@ -10,6 +10,7 @@ from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from airdeck_adapters.db.services import AuditLogService
+from airdeck_api.controllers.paging import Page
 from airdeck_api.controllers.schemas import AuditEntry, AuditPage
 from airdeck_api.injection import Injected
 from airdeck_api.problems import PROBLEM_RESPONSES
@@ -27,7 +28,7 @@ class AuditController(Controller):
     async def list_audit(
         self,
         db_session: Injected[AsyncSession],
-        page: Annotated[int, QueryParameter(ge=1, description="1-based page number")] = 1,
+        page: Page = 1,
         limit: Annotated[int, QueryParameter(ge=1, le=200, description="Page size, 1-200")] = 50,
         user: Annotated[str | None, QueryParameter(max_length=255)] = None,
         action: Annotated[str | None, QueryParameter(max_length=32)] = None,

@@ -7,15 +7,21 @@ from typing import Annotated
 from litestar import Controller, get
 from litestar.params import FromPath, QueryParameter
 
+from airdeck_api.controllers.paging import Page
 from airdeck_api.controllers.schemas import DagEnvelope
 from airdeck_api.injection import Injected
 from airdeck_api.problems import PROBLEM_RESPONSES
 from airdeck_api.services.access import DagAccess
-from airdeck_api.services.dags import DagQuery, DagService
-from airdeck_domain.models import DagPage, Graph
+from airdeck_api.services.dags import DagQuery, DagService, group_ids
+from airdeck_domain.models import DagPage, DagSort, Graph
 
-Page = Annotated[int, QueryParameter(ge=1, description="1-based page number")]
 Text = Annotated[str | None, QueryParameter(max_length=200)]
+Collapsed = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=4000, description="Task group ids to draw as one node each, comma-separated"
+    ),
+]
 
 
 class DagController(Controller):
@@ -42,6 +48,10 @@ class DagController(Controller):
             str | None, QueryParameter(max_length=64, description="Product environment")
         ] = None,
         favorites: Annotated[bool, QueryParameter(description="Only your favorites")] = False,
+        sort: Annotated[
+            DagSort,
+            QueryParameter(description="Order of the whole list; a leading - reverses it"),
+        ] = "dag_id",
     ) -> DagPage:
         """A page of DAGs with last run, next run, a human schedule and product data."""
         query = DagQuery(
@@ -53,6 +63,7 @@ class DagController(Controller):
             paused=paused,
             environment=environment or None,
             favorites=favorites,
+            sort=sort,
         )
         return await dags.page(query)
 
@@ -73,8 +84,12 @@ class DagController(Controller):
         responses=PROBLEM_RESPONSES,
     )
     async def structure(
-        self, dag_id: FromPath[str], dags: Injected[DagService], access: Injected[DagAccess]
+        self,
+        dag_id: FromPath[str],
+        dags: Injected[DagService],
+        access: Injected[DagAccess],
+        collapsed: Collapsed = None,
     ) -> Graph:
         """The DAG's tasks and dependencies, laid out left to right."""
         await access.require("dags:read", dag_id)
-        return await dags.structure(dag_id)
+        return await dags.structure(dag_id, group_ids(collapsed))

@@ -8,16 +8,17 @@ from litestar import Controller, Request, get
 from litestar.params import FromPath, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from airdeck_api.controllers.dags import Collapsed
+from airdeck_api.controllers.paging import Page
 from airdeck_api.controllers.schemas import RunEnvelope, TaskList
 from airdeck_api.injection import Injected
 from airdeck_api.problems import PROBLEM_RESPONSES
 from airdeck_api.services.access import DagAccess
-from airdeck_api.services.dags import DagService
+from airdeck_api.services.dags import DagService, group_ids
 from airdeck_api.services.runs import RunService
 from airdeck_domain.errors import InvalidInputError
 from airdeck_domain.models import Graph, RunPage, TaskInstancePage
 
-Page = Annotated[int, QueryParameter(ge=1, description="1-based page number")]
 States = Annotated[
     list[str] | None, QueryParameter(name="state", description="Only runs in these states")
 ]
@@ -114,10 +115,11 @@ class RunController(Controller):
         runs: Injected[RunService],
         dags: Injected[DagService],
         access: Injected[DagAccess],
+        collapsed: Collapsed = None,
     ) -> Graph:
         """The laid-out structure with this run's states on its nodes."""
         await access.require("dags:read", dag_id)
-        return await runs.graph(dag_id, run_id, dags)
+        return await runs.graph(dag_id, run_id, dags, group_ids(collapsed))
 
     @get(
         "/{run_id:str}/tasks/{task_id:str}/mapped",

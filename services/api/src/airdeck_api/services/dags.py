@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import msgspec
 
@@ -14,15 +14,41 @@ from airdeck_api.services.access import DagAccess
 from airdeck_api.services.cached import read_through
 from airdeck_api.services.product import ProductData, scope_of
 from airdeck_domain import caching
+from airdeck_domain.errors import InvalidInputError
 from airdeck_domain.graph import build_graph
-from airdeck_domain.layout import layout
-from airdeck_domain.models import Dag, DagDetail, DagPage, Graph, LastRun
+from airdeck_domain.groups import collapse, groups_of
+from airdeck_domain.layout import LayoutOptions, layout
+from airdeck_domain.models import Dag, DagDetail, DagPage, DagSort, Graph, LastRun
 from airdeck_domain.rbac import decide
 
 
+def group_ids(raw: str | None) -> tuple[str, ...]:
+    """The group ids of a comma-separated ``collapsed`` parameter, blanks dropped."""
+    return tuple(part.strip() for part in (raw or "").split(",") if part.strip())
+
+
+def collapsed_view(graph: Graph, collapsed: Iterable[str]) -> Graph:
+    """``graph`` with the listed task groups drawn as one node each, laid out again.
+
+    Raises ``InvalidInputError`` naming the ids that are not task groups of this graph.
+    """
+    wanted = sorted(set(collapsed))
+    if not wanted:
+        return graph
+    known = groups_of(graph)
+    unknown = [g for g in wanted if g not in known]
+    if unknown:
+        message = f"Unknown task group(s) in collapsed: {', '.join(unknown)}. " + (
+            f"This DAG's groups: {', '.join(known)}." if known else "This DAG has no task groups."
+        )
+        raise InvalidInputError(message, errors={"collapsed": message})
+    return layout(collapse(graph, wanted), LayoutOptions(break_cycles=True))
+
+
 class DagQuery(msgspec.Struct, kw_only=True, frozen=True):
-    """Filters and page of a DAG list request. ``tags`` match Airflow or custom tags (any of
-    them); ``environment`` and ``favorites`` come from the product DB."""
+    """Filters, order and page of a DAG list request. ``tags`` match Airflow or custom tags
+    (any of them); ``environment`` and ``favorites`` come from the product DB. Airflow sorts
+    even when Airdeck filters, so the order holds across pages either way."""
 
     page: int = 1
     limit: int = 25
@@ -32,6 +58,7 @@ class DagQuery(msgspec.Struct, kw_only=True, frozen=True):
     paused: bool | None = None
     environment: str | None = None
     favorites: bool = False
+    sort: DagSort = "dag_id"
 
     @property
     def needs_product_filter(self) -> bool:
@@ -70,6 +97,7 @@ class DagService:
                 search=query.search,
                 owners=query.owners,
                 paused=query.paused,
+                sort=query.sort,
             )
             dags = await self.product.annotate(dags, user)
         else:
@@ -83,7 +111,11 @@ class DagService:
 
     async def _every_dag(self, query: DagQuery) -> list[Dag]:
         first, total = await self.airflow.list_dags(
-            limit=AIRFLOW_PAGE_LIMIT, search=query.search, owners=query.owners, paused=query.paused
+            limit=AIRFLOW_PAGE_LIMIT,
+            search=query.search,
+            owners=query.owners,
+            paused=query.paused,
+            sort=query.sort,
         )
         rest = await asyncio.gather(
             *(
@@ -93,6 +125,7 @@ class DagService:
                     search=query.search,
                     owners=query.owners,
                     paused=query.paused,
+                    sort=query.sort,
                 )
                 for offset in range(AIRFLOW_PAGE_LIMIT, total, AIRFLOW_PAGE_LIMIT)
             )
@@ -136,8 +169,10 @@ class DagService:
         assert isinstance(merged, DagDetail)
         return msgspec.structs.replace(merged, last_run=last_run)
 
-    async def structure(self, dag_id: str) -> Graph:
-        """The DAG's graph, laid out; cached per DAG version so a deploy is seen at once."""
+    async def structure(self, dag_id: str, collapsed: Iterable[str] = ()) -> Graph:
+        """The DAG's graph, laid out, with the ``collapsed`` task groups as one node each
+        (``InvalidInputError`` for an id that is no group of it). The full graph is cached per
+        DAG version so a deploy is seen at once."""
         dag = await self.airflow.get_dag(dag_id)
         version = dag.latest_dag_version.version_number if dag.latest_dag_version else None
         policy = caching.structure(self.airflow.name, dag_id, version)
@@ -145,4 +180,5 @@ class DagService:
         async def load() -> Graph:
             return layout(build_graph(await self.airflow.list_tasks(dag_id)))
 
-        return await read_through(self.cache, policy.key, policy.ttl, Graph, load)
+        graph = await read_through(self.cache, policy.key, policy.ttl, Graph, load)
+        return collapsed_view(graph, collapsed)

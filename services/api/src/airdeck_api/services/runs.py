@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,7 +12,7 @@ from airdeck_adapters.airflow import AirflowClient
 from airdeck_adapters.cache import CacheStore
 from airdeck_adapters.db.services import TriggeredRunService
 from airdeck_api.services.cached import read_through
-from airdeck_api.services.dags import DagService
+from airdeck_api.services.dags import DagService, collapsed_view
 from airdeck_domain import caching
 from airdeck_domain.errors import NotFoundError
 from airdeck_domain.mapped import summarize
@@ -92,13 +93,16 @@ class RunService:
         )
         return summarize(instances, tasks)
 
-    async def graph(self, dag_id: str, run_id: str, dags: DagService) -> Graph:
-        """The DAG's laid-out graph with this run's states on its nodes."""
+    async def graph(
+        self, dag_id: str, run_id: str, dags: DagService, collapsed: Iterable[str] = ()
+    ) -> Graph:
+        """The DAG's laid-out graph with this run's states on its nodes; each ``collapsed``
+        task group is one node carrying its members' aggregate state and counts."""
         run = await self.get(dag_id, run_id)
         structure, instances, tasks = await asyncio.gather(
             dags.structure(dag_id), self.instances(run), self.airflow.list_tasks(dag_id)
         )
-        return overlay(structure, summarize(instances, tasks))
+        return collapsed_view(overlay(structure, summarize(instances, tasks)), collapsed)
 
     async def mapped(
         self,

@@ -1,0 +1,101 @@
+"""The task drawer's log viewer in a real browser: a live tail that pauses while the reader
+scrolls up, foldable log groups, and a search over the whole log, longer than the viewer holds."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Stack, api_token, shot, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+
+WARMUP = 2500
+"""More lines than the viewer keeps (2,000), logged at once before the live ticks."""
+
+
+def at_bottom(page: Page) -> bool:
+    return bool(
+        page.eval_on_selector(
+            "#log-view", "el => el.scrollHeight - el.scrollTop - el.clientHeight < 60"
+        )
+    )
+
+
+def test_long_live_log_folds_searches_and_pauses(page: Page, stack: Stack) -> None:
+    run_id = httpx.post(
+        f"{stack.api}/api/orchestrator/dags/slow_logger/runs",
+        json={"conf": {"seconds": 90, "warmup_lines": WARMUP}},
+        headers=api_token(stack, "ada"),
+    ).json()["run_id"]
+    sign_in(page, stack, "ada")
+    page.goto(f"{stack.web}/workflows/slow_logger/runs/{run_id.replace('+', '%2B')}")
+    node = page.locator(".graph-node[data-task-id='tick']")
+    expect(node).to_have_attribute("data-state", re.compile("running"), timeout=60_000)
+    node.click()
+    lines = page.locator("#log-view .log-line")
+    expect(lines.filter(has_text="tick 2 of 90")).to_have_count(1, timeout=30_000)
+
+    # The viewer holds a window of the newest lines, not the whole log.
+    assert lines.count() <= 2000
+    expect(lines.filter(has_text=f"warm-up line 10 of {WARMUP}")).to_have_count(0)
+    expect(page.locator("#log-range")).to_contain_text("lines ")
+    expect(page.locator("#log-live")).to_be_visible()
+    assert at_bottom(page), "a live log starts out following its end"
+
+    # Scrolling up pauses the tail: new lines arrive below, the view stays put.
+    page.eval_on_selector("#log-view", "el => { el.scrollTop = 0; }")
+    expect(page.locator("#log-resume")).to_be_visible()
+    newest = lines.last.inner_text()
+    expect(lines.last).not_to_have_text(newest, timeout=15_000)
+    assert page.eval_on_selector("#log-view", "el => el.scrollTop") < 60
+    page.click("#log-resume")
+    page.wait_for_function(
+        "() => { const el = document.getElementById('log-view');"
+        " return el.scrollHeight - el.scrollTop - el.clientHeight < 60; }"
+    )
+    expect(page.locator("#log-resume")).to_be_hidden()
+
+    # Search covers the whole log: a line older than the window is found and shown.
+    page.fill("#log-search", f"warm-up line 10 of {WARMUP}")
+    expect(page.locator("#log-matches")).to_have_text("1 of 1 matches")
+    match = lines.filter(has_text=f"warm-up line 10 of {WARMUP}")
+    expect(match).to_be_visible()
+    expect(page.locator("#log-resume")).to_be_visible()
+    shot(page, "log-search")
+
+    # Airflow's log group (its header is in this window) folds and unfolds.
+    header = page.locator("#log-view .log-group", has_text="Warm-up")
+    expect(header).to_have_attribute("data-folded", "false")
+    header.click()
+    expect(header).to_have_attribute("data-folded", "true")
+    expect(lines.filter(has_text="warm-up line")).to_have_count(0)
+    header.click()
+    expect(match).to_be_visible()
+
+    # Next and previous walk every match, wrapping around.
+    page.fill("#log-search", f"of {WARMUP}")
+    expect(page.locator("#log-matches")).to_have_text(f"1 of {WARMUP} matches")
+    page.click("#log-next")
+    expect(page.locator("#log-matches")).to_have_text(f"2 of {WARMUP} matches")
+    expect(lines.filter(has_text=f"warm-up line 2 of {WARMUP}")).to_be_visible()
+    page.click("#log-previous")
+    page.click("#log-previous")
+    expect(page.locator("#log-matches")).to_have_text(f"{WARMUP} of {WARMUP} matches")
+    expect(lines.filter(has_text=f"warm-up line {WARMUP} of {WARMUP}")).to_be_visible()
+
+    # From a window far from the end, Resume goes back to the newest lines, which keep coming.
+    page.fill("#log-search", f"warm-up line 3 of {WARMUP}")
+    expect(page.locator("#log-matches")).to_have_text("1 of 1 matches")
+    expect(page.locator("#log-range")).to_contain_text("lines 1 to 2000")
+    page.fill("#log-search", "")
+    page.click("#log-resume")
+    expect(page.locator("#log-resume")).to_be_hidden()
+    newest = lines.last.inner_text()
+    assert "tick" in newest
+    expect(lines.last).not_to_have_text(newest, timeout=15_000)
+    assert at_bottom(page)
+    shot(page, "log-live-tail")

@@ -1,0 +1,115 @@
+"""A real OpenID provider for tests: the certified ``oidc-provider`` package, run by Node on
+loopback (oidc_provider/provider.mjs). Machine clients get tokens with the client_credentials
+grant; with a ``WebClient`` it also signs people in through the authorization code flow, using
+its built-in development login and consent pages."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import httpx
+
+from tests.support.ports import free_port
+
+PROVIDER_DIR = Path(__file__).parent / "oidc_provider"
+START_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class WebClient:
+    """A browser sign-in client: public, PKCE, one callback and one address after sign-out."""
+
+    client_id: str
+    redirect_uri: str
+    post_logout_redirect_uri: str
+
+
+@dataclass(frozen=True)
+class OidcProvider:
+    """A running provider: its issuer URL and the API audience its access tokens are for."""
+
+    issuer: str
+    audience: str
+
+    def token(self, client_id: str, resource: str | None = None) -> str:
+        """An access token for the machine client ``client_id`` (for ``resource``, by default
+        the audience)."""
+        response = httpx.post(
+            f"{self.issuer}/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": client_id,
+                "client_secret": f"{client_id}-secret",
+                "scope": "api",
+                "resource": resource or self.audience,
+            },
+            timeout=10,
+        )
+        response.raise_for_status()
+        token: str = response.json()["access_token"]
+        return token
+
+
+def install_provider() -> None:
+    """Install ``oidc-provider`` with npm from the configured registry, once (no lockfile, so
+    no registry host name is committed)."""
+    if (PROVIDER_DIR / "node_modules" / "oidc-provider").exists():
+        return
+    npm = shutil.which("npm")
+    assert npm, "npm is needed to install the test OpenID provider"
+    subprocess.run(
+        [npm, "install", "--no-package-lock", "--no-audit", "--no-fund", "--silent"],
+        cwd=PROVIDER_DIR,
+        check=True,
+    )
+
+
+@contextmanager
+def running_provider(
+    audience: str,
+    client_roles: Mapping[str, Sequence[str]],
+    user_roles: Mapping[str, Sequence[str]] | None = None,
+    web_client: WebClient | None = None,
+) -> Iterator[OidcProvider]:
+    """A provider on a free port for as long as the block runs. ``client_roles`` and
+    ``user_roles`` (by login name) land in the ``roles`` claim of access tokens."""
+    install_provider()
+    port = free_port()
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "AUDIENCE": audience,
+        "CLIENT_ROLES": json.dumps(client_roles),
+        "USER_ROLES": json.dumps(user_roles or {}),
+    }
+    if web_client is not None:
+        env["WEB_CLIENT"] = json.dumps(asdict(web_client))
+    process = subprocess.Popen(["node", "provider.mjs"], cwd=PROVIDER_DIR, env=env)
+    issuer = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(issuer, process)
+        yield OidcProvider(issuer=issuer, audience=audience)
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _wait_for(issuer: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the test OpenID provider exited with {process.returncode}")
+        try:
+            httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=1).raise_for_status()
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError(f"the test OpenID provider did not start within {START_SECONDS} s")
