@@ -99,14 +99,30 @@ def test_favorite_survives_reload(page: Page, stack: Stack) -> None:
     assert [d["dag_id"] for d in favorites["dags"]] == ["grouped_pipeline"]
 
 
-def test_viewer_sees_no_action_buttons(page: Page, stack: Stack) -> None:
-    sign_in(page, stack, "vera")
-    expect(page.locator(".dag-row").first).to_be_visible()
-    expect(page.locator(".trigger-button")).to_have_count(0)
-    expect(page.locator(".pause-button")).to_have_count(0)
-    page.goto(stack.web + "/workflows/etl_pipeline")
-    expect(page.locator("#dag-title")).to_have_text("etl_pipeline")
-    expect(page.locator("#open-trigger")).to_have_count(0)
+def test_viewer_sees_no_action_buttons(page: Page, stack: Stack, airflow: Any) -> None:
+    run_id = "manual__mapped+airdeck:120"
+    ensure_run(airflow, "mapped_fanout", run_id)
+    for user, allowed in (("vera", 0), ("otto", 1)):
+        sign_in(page, stack, user)
+        expect(page.locator(".dag-row").first).to_be_visible()
+        expect(page.locator(".trigger-button")).to_have_count(
+            allowed * page.locator(".dag-row").count()
+        )
+        expect(page.locator(".pause-button")).to_have_count(
+            allowed * page.locator(".dag-row").count()
+        )
+        page.goto(stack.web + "/workflows/etl_pipeline")
+        expect(page.locator("#dag-title")).to_have_text("etl_pipeline")
+        expect(page.locator("#open-trigger")).to_have_count(allowed)
+        page.goto(f"{stack.web}/workflows/mapped_fanout/runs/{run_id.replace('+', '%2B')}")
+        page.locator(".graph-node[data-task-id='summarize']").click()
+        expect(page.locator("#drawer-title")).to_have_text("summarize")
+        # Clearing and marking are an admin's (tasks:clear); logs are an operator's.
+        expect(page.locator("#clear-task")).to_have_count(0)
+        expect(page.get_by_role("button", name="Mark success")).to_have_count(0)
+        expect(page.locator("#log-view")).to_have_count(allowed)
+        if not allowed:
+            expect(page.locator("#drawer")).to_contain_text("may not read logs")
 
 
 def test_trigger_with_invalid_then_valid_conf(page: Page, stack: Stack) -> None:
