@@ -14,9 +14,11 @@ def graph_view(
     edges: rx.Var[list[dict[str, Any]]],
     on_node_click: Any,
     view_key: rx.Var[str],
+    loaded: rx.Var[bool],
 ) -> rx.Component:
     """The graph in a fixed-height frame. ``on_node_click`` gets the clicked node's id (a
-    group's id for its toggle); a new ``view_key`` draws the flow afresh, fitted to the view."""
+    group's id for its toggle); a new ``view_key`` draws the flow afresh, fitted to the view;
+    until ``loaded`` a spinner stands in for it, and after it an empty graph says so."""
     return rx.box(
         rx.cond(
             nodes.length() > 0,
@@ -29,7 +31,14 @@ def graph_view(
                 on_node_click=on_node_click,
                 key=view_key,
             ),
-            rx.center(rx.spinner(), height="100%"),
+            rx.center(
+                rx.cond(
+                    loaded,
+                    rx.text("This DAG has no tasks.", color_scheme="gray", id="graph-empty"),
+                    rx.spinner(),
+                ),
+                height="100%",
+            ),
         ),
         height="min(70vh, 640px)",
         width="100%",

@@ -303,6 +303,7 @@ def dag_page() -> rx.Component:
                     DagState.structure_edges,
                     DagState.click_structure_node,
                     DagState.structure_key,
+                    DagState.structure_dag == DagState.dag_id,
                 ),
                 value="graph",
                 padding_top="12px",

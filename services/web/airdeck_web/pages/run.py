@@ -194,7 +194,13 @@ def run_page() -> rx.Component:
                 rx.tabs.trigger("Graph", value="graph"), rx.tabs.trigger("Grid", value="grid")
             ),
             rx.tabs.content(
-                graph_view(RunState.nodes, RunState.edges, RunState.click_node, RunState.graph_key),
+                graph_view(
+                    RunState.nodes,
+                    RunState.edges,
+                    RunState.click_node,
+                    RunState.graph_key,
+                    RunState.run.contains("run_id"),
+                ),
                 value="graph",
                 padding_top="12px",
             ),
