@@ -89,24 +89,21 @@ def log_viewer() -> rx.Component:
                 id="log-search",
                 width="220px",
             ),
-            rx.icon_button(
-                rx.icon("chevron-up"),
-                size="1",
-                variant="soft",
-                on_click=LogState.previous_match,
-                disabled=LogState.found_total == 0,
-                aria_label="previous match",
-                id="log-previous",
-            ),
-            rx.icon_button(
-                rx.icon("chevron-down"),
-                size="1",
-                variant="soft",
-                on_click=LogState.next_match,
-                disabled=LogState.found_total == 0,
-                aria_label="next match",
-                id="log-next",
-            ),
+            *[
+                rx.icon_button(
+                    rx.icon(icon),
+                    size="1",
+                    variant="soft",
+                    on_click=step,
+                    disabled=LogState.found_total == 0,
+                    aria_label=f"{name} match",
+                    id=f"log-{name}",
+                )
+                for icon, step, name in (
+                    ("chevron-up", LogState.previous_match, "previous"),
+                    ("chevron-down", LogState.next_match, "next"),
+                )
+            ],
             rx.text(LogState.match_label, size="1", id="log-matches"),
             rx.spacer(),
             rx.button(

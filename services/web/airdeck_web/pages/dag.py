@@ -9,6 +9,7 @@ import reflex as rx
 from airdeck_web.components.badges import state_badge
 from airdeck_web.components.graph import graph_view
 from airdeck_web.components.layout import layout
+from airdeck_web.components.tables import data_table
 from airdeck_web.components.times import relative_time
 from airdeck_web.states.dag import RUNS_PAGE, DagState
 
@@ -162,18 +163,7 @@ def runs_tab() -> rx.Component:
         ),
         rx.cond(
             DagState.runs.length() > 0,
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(h)
-                            for h in ("Run", "State", "Started", "Duration", "Type")
-                        ]
-                    )
-                ),
-                rx.table.body(rx.foreach(DagState.runs, run_row)),
-                width="100%",
-            ),
+            data_table(("Run", "State", "Started", "Duration", "Type"), DagState.runs, run_row),
             rx.center(
                 rx.text(
                     rx.cond(

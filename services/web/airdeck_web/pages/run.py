@@ -10,6 +10,7 @@ from airdeck_web.components.badges import state_badge
 from airdeck_web.components.graph import graph_view
 from airdeck_web.components.layout import layout
 from airdeck_web.components.logs import log_viewer
+from airdeck_web.components.tables import data_table
 from airdeck_web.components.times import relative_time
 from airdeck_web.states.run import RunState
 
@@ -68,15 +69,8 @@ def instances_table() -> rx.Component:
             weight="bold",
         ),
         rx.scroll_area(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[rx.table.column_header_cell(h) for h in ("Index", "State", "Try", "Took")]
-                    )
-                ),
-                rx.table.body(rx.foreach(RunState.instances, instance_row)),
-                size="1",
-                width="100%",
+            data_table(
+                ("Index", "State", "Try", "Took"), RunState.instances, instance_row, size="1"
             ),
             max_height="180px",
             type="auto",
@@ -205,24 +199,10 @@ def run_page() -> rx.Component:
                 padding_top="12px",
             ),
             rx.tabs.content(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            *[
-                                rx.table.column_header_cell(h)
-                                for h in (
-                                    "Task",
-                                    "Operator",
-                                    "State",
-                                    "Tries",
-                                    "Duration",
-                                    "Mapped",
-                                )
-                            ]
-                        )
-                    ),
-                    rx.table.body(rx.foreach(RunState.tasks, grid_row)),
-                    width="100%",
+                data_table(
+                    ("Task", "Operator", "State", "Tries", "Duration", "Mapped"),
+                    RunState.tasks,
+                    grid_row,
                     id="grid",
                 ),
                 value="grid",
