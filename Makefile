@@ -22,8 +22,9 @@ test: ## install and start what the tests need, then run the whole suite
 
 lint: install ## ruff and mypy --strict
 	$(PY) -m ruff check packages services tests dev examples
-	$(PY) -m ruff format --check packages services/api tests
-	$(PY) -m mypy --strict packages/domain/src packages/adapters/src services/api/src
+	$(PY) -m ruff format --check packages services tests
+	$(PY) -m mypy --strict packages/domain/src packages/adapters/src services/api/src \
+		services/web/airdeck_web services/web/rxconfig.py
 
 bench: install ## benchmarks: domain timings and API vs direct Airflow calls
 	@dev/bench.sh

@@ -29,6 +29,8 @@ export AIRDECK_AUTH_MODE="${AIRDECK_AUTH_MODE:-local}"
 export AIRDECK_API_PORT="${AIRDECK_API_PORT:-8100}"
 export AIRDECK_WEB_PORT="${AIRDECK_WEB_PORT:-3000}"
 export AIRDECK_API_URL="${AIRDECK_API_URL:-http://127.0.0.1:$AIRDECK_API_PORT}"
+# The web UI calls the API from loopback for each browser: let it say whose request it is.
+export AIRDECK_TRUSTED_PROXIES="${AIRDECK_TRUSTED_PROXIES:-127.0.0.1,::1}"
 
 step "migrating the product DB"
 "$PY" -m airdeck_api.cli db upgrade

@@ -4,6 +4,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AIRDECK_STATE="${AIRDECK_STATE:-$ROOT/.airdeck}"
 VENV="$AIRDECK_STATE/venv"
 PY="$VENV/bin/python"
+# The API's files (product DB, signing key) stay in the checkout whatever the working directory.
+export AIRDECK_DATA_DIR="${AIRDECK_DATA_DIR:-$AIRDECK_STATE/data}"
 
 step() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 ok() { printf '\033[1;32m ✓\033[0m %s\n' "$*"; }

@@ -7,6 +7,7 @@
 # first use and kept under $AIRDECK_AIRFLOW_HOME, so nothing secret is ever committed.
 # Inputs: AIRDECK_AIRFLOW_PORT (8080), AIRDECK_AIRFLOW_HOME (.airdeck/airflow),
 # AIRDECK_AIRFLOW_VENV (.airdeck/airflow-venv), AIRDECK_AIRFLOW_PARALLELISM (6 task slots),
+# AIRDECK_AIRFLOW_DAGS (examples/dags; the benchmark adds its generated DAGs),
 # AIRDECK_AIRFLOW_DB (sqlite, or postgres: database airdeck_airflow_<port> on 127.0.0.1:5432).
 
 AIRDECK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -15,7 +16,7 @@ export AIRDECK_AIRFLOW_PORT="${AIRDECK_AIRFLOW_PORT:-8080}"
 AIRDECK_AIRFLOW_HOME="${AIRDECK_AIRFLOW_HOME:-$AIRDECK_ROOT/.airdeck/airflow}"
 export AIRDECK_AIRFLOW_HOME="$(mkdir -p "$AIRDECK_AIRFLOW_HOME" && cd "$AIRDECK_AIRFLOW_HOME" && pwd)"
 export AIRDECK_AIRFLOW_VENV="${AIRDECK_AIRFLOW_VENV:-$AIRDECK_ROOT/.airdeck/airflow-venv}"
-export AIRDECK_AIRFLOW_DAGS="$AIRDECK_ROOT/examples/dags"
+export AIRDECK_AIRFLOW_DAGS="${AIRDECK_AIRFLOW_DAGS:-$AIRDECK_ROOT/examples/dags}"
 # Airflow's own metadata DB: SQLite for the embedded demo; the local PostgreSQL for the test
 # Airflow, whose scheduler otherwise dies of "database is locked" under a busy suite.
 export AIRDECK_AIRFLOW_DB="${AIRDECK_AIRFLOW_DB:-sqlite}"

@@ -1,16 +1,18 @@
 """The whole stack for browser tests: the test Airflow, a real API process (local sign-in, a
-migrated SQLite product DB), the Reflex web UI, and Debian's Chromium driven by Playwright."""
+migrated SQLite product DB, the default rate limits), the Reflex web UI, and Debian's Chromium
+driven by Playwright."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,13 @@ from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-USERS = {"vera": ("vera-pw", "viewer"), "otto": ("otto-pw", "operator"), "ada": ("ada-pw", "admin")}
+USERS = {
+    "vera": ("vera-pw", "viewer"),
+    "otto": ("otto-pw", "operator"),
+    "ada": ("ada-pw", "admin"),
+    "wes": ("wes-pw", "operator"),
+}
+"""Each person has their own rate limits: ``wes`` only watches a live log for ten minutes."""
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -41,6 +49,20 @@ CHROMIUM_ARGS = [
 class Stack:
     api: str
     web: str
+    api_log: Path
+    """The API process's output, its access log included."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "runs_last: a long browser test, run after every other test collected"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long browser tests go last, so the rest of the suite reports first and shares no
+    minute (nor Airflow's workers) with them."""
+    items.sort(key=lambda item: item.get_closest_marker("runs_last") is not None)
 
 
 def _wait(url: str, seconds: float, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -75,11 +97,12 @@ def running_stack(
         "AIRDECK_AIRFLOW_PASSWORD": airflow.password,
         "AIRDECK_DATA_DIR": str(data),
         "AIRDECK_DATABASE_URL": database_url,
-        "AIRDECK_RATE_LIMITS": "reads=100000/minute,writes=100000/minute,logs=100000/minute,health=100000/minute",
         "AIRDECK_API_PORT": str(api_port),
         "AIRDECK_API_URL": f"http://127.0.0.1:{api_port}",
         "AIRDECK_WEB_PORT": str(web_port),
         "AIRDECK_WEB_ORIGINS": f"http://127.0.0.1:{web_port}",
+        # The web forwards each browser's address; the API believes it only from loopback.
+        "AIRDECK_TRUSTED_PROXIES": "127.0.0.1,::1",
         **env,
     }
     api_log, web_log = data / "api.log", data / "web.log"
@@ -99,10 +122,14 @@ def running_stack(
     try:
         _wait(f"http://127.0.0.1:{api_port}/api/auth/jwks.json", 60, api, api_log)
         _wait(f"http://127.0.0.1:{web_port}/", 300, web, web_log)
-        yield Stack(api=f"http://127.0.0.1:{api_port}", web=f"http://127.0.0.1:{web_port}")
+        yield Stack(
+            api=f"http://127.0.0.1:{api_port}", web=f"http://127.0.0.1:{web_port}", api_log=api_log
+        )
     finally:
         api.terminate()
-        os.killpg(web.pid, 15)
+        # The web may have exited already (a failed start): its error is what the test shows.
+        with suppress(ProcessLookupError):
+            os.killpg(web.pid, 15)
         api.wait(10)
         web.wait(20)
 
@@ -146,6 +173,18 @@ def sign_in(page: Page, stack: Stack, user: str) -> None:
     page.wait_for_selector(".dag-row")
 
 
+ACCESS_LINE = re.compile(r'"(GET|POST|PATCH|PUT|DELETE) (\S+) HTTP/[0-9.]+" (\d{3})')
+
+
+def requests_since(log: Path, offset: int) -> list[tuple[str, str, int]]:
+    """(method, path and query, status) of each request the API logged after byte ``offset``
+    of its ``log``."""
+    with log.open("rb") as api_log:
+        api_log.seek(offset)
+        text = api_log.read().decode(errors="replace")
+    return [(m[1], m[2], int(m[3])) for m in ACCESS_LINE.finditer(text)]
+
+
 def shot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -153,7 +192,9 @@ def shot(page: Page, name: str) -> None:
 
 def api_token(stack: Stack, user: str) -> dict[str, str]:
     response = httpx.post(
-        f"{stack.api}/api/auth/token", json={"username": user, "password": USERS[user][0]}
+        f"{stack.api}/api/auth/token",
+        json={"username": user, "password": USERS[user][0]},
+        timeout=30,
     )
     response.raise_for_status()
     return {"Authorization": f"Bearer {response.json()['access_token']}"}

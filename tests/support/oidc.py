@@ -34,16 +34,18 @@ class WebClient:
 
 @dataclass(frozen=True)
 class OidcProvider:
-    """A running provider: its issuer URL and the API audience its access tokens are for."""
+    """A running provider: its issuer URL, the API audience its access tokens are for, and
+    where it answers (the issuer without a trailing "/", unless a proxy fronts it)."""
 
     issuer: str
     audience: str
+    url: str
 
     def token(self, client_id: str, resource: str | None = None) -> str:
         """An access token for the machine client ``client_id`` (for ``resource``, by default
         the audience)."""
         response = httpx.post(
-            f"{self.issuer}/token",
+            f"{self.url}/token",
             data={
                 "grant_type": "client_credentials",
                 "client_id": client_id,
@@ -78,37 +80,47 @@ def running_provider(
     client_roles: Mapping[str, Sequence[str]],
     user_roles: Mapping[str, Sequence[str]] | None = None,
     web_client: WebClient | None = None,
+    port: int | None = None,
+    issuer: str | None = None,
 ) -> Iterator[OidcProvider]:
-    """A provider on a free port for as long as the block runs. ``client_roles`` and
-    ``user_roles`` (by login name) land in the ``roles`` claim of access tokens."""
+    """A provider on ``port`` (a free one by default) for as long as the block runs.
+    ``client_roles`` and ``user_roles`` (by login name) land in the ``roles`` claim of access
+    tokens. ``issuer`` is its issuer URL, ``http://127.0.0.1:<port>`` by default: give one
+    ending in "/", or one on the port of a proxy in front of it."""
     install_provider()
-    port = free_port()
+    port = port or free_port()
+    direct = f"http://127.0.0.1:{port}"
+    issuer = issuer or direct
     env = {
         **os.environ,
         "PORT": str(port),
         "AUDIENCE": audience,
         "CLIENT_ROLES": json.dumps(client_roles),
         "USER_ROLES": json.dumps(user_roles or {}),
+        "ISSUER": issuer,
     }
     if web_client is not None:
         env["WEB_CLIENT"] = json.dumps(asdict(web_client))
     process = subprocess.Popen(["node", "provider.mjs"], cwd=PROVIDER_DIR, env=env)
-    issuer = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(issuer, process)
-        yield OidcProvider(issuer=issuer, audience=audience)
+        _wait_for(direct, process)
+        yield OidcProvider(
+            issuer=issuer,
+            audience=audience,
+            url=direct if issuer == direct else issuer.rstrip("/"),
+        )
     finally:
         process.terminate()
         process.wait(10)
 
 
-def _wait_for(issuer: str, process: subprocess.Popen[bytes]) -> None:
+def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the test OpenID provider exited with {process.returncode}")
         try:
-            httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=1).raise_for_status()
+            httpx.get(f"{url}/.well-known/openid-configuration", timeout=1).raise_for_status()
             return
         except httpx.HTTPError:
             time.sleep(0.1)

@@ -9,6 +9,9 @@ from airdeck_domain.logs import segments
 
 def ansi_html(text: str) -> str:
     """``text`` with its ANSI SGR codes turned into ``<span style=…>`` (nothing else survives)."""
+    if "\x1b" not in text:
+        # No escape code, nothing to parse: most log lines.
+        return escape(text)
     parts = []
     for seg in segments(text):
         styles = []

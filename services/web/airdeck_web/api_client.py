@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 from typing import Any
-from urllib.parse import quote
 
 import httpx
+
+from airdeck_domain.url_paths import segment
 
 API_PREFIX = "/api/orchestrator"
 
@@ -37,16 +38,20 @@ def reach_api_through(transport: httpx.AsyncBaseTransport | None) -> None:
     _transport = transport
 
 
-def segment(value: str) -> str:
-    """One URL path segment, percent-encoded (run ids hold ``+`` and ``:``)."""
-    return quote(value, safe="")
-
-
 class AirdeckApi:
-    """Calls the Airdeck API as one signed-in user (``token``)."""
+    """Calls the Airdeck API as one signed-in user (``token``), on behalf of the browser at
+    ``client_ip``: sent as ``X-Forwarded-For``, which the API honours when it trusts the web
+    (``AIRDECK_TRUSTED_PROXIES``), for its rate limits and audit log."""
 
-    def __init__(self, token: str = "", transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        token: str = "",
+        transport: httpx.AsyncBaseTransport | None = None,
+        client_ip: str = "",
+    ) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if client_ip:
+            headers["X-Forwarded-For"] = client_ip
         self._http = httpx.AsyncClient(
             base_url=api_url(), headers=headers, timeout=30, transport=transport or _transport
         )
@@ -57,24 +62,24 @@ class AirdeckApi:
     async def __aexit__(self, *_: object) -> None:
         await self._http.aclose()
 
-    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """The API's answer when it is a success or ``304 Not Modified``; ApiError otherwise."""
         try:
             response = await self._http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             raise ApiError(
                 503, f"The Airdeck API cannot be reached ({type(exc).__name__})."
             ) from exc
-        if response.status_code == 204:
-            return None
-        try:
-            body = response.json()
-        except ValueError:
-            body = {}
-        if response.is_success:
-            return body
+        if response.is_success or response.status_code == 304:
+            return response
+        body = _body(response)
         detail = body.get("detail") if isinstance(body, dict) else None
         errors = body.get("errors") if isinstance(body, dict) else None
         raise ApiError(response.status_code, str(detail or response.reason_phrase), errors)
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self._send(method, path, **kwargs)
+        return None if response.status_code == 204 else _body(response)
 
     async def sign_in(self, username: str, password: str) -> str:
         """A bearer token for a local user."""
@@ -90,5 +95,29 @@ class AirdeckApi:
 
     async def orchestrator(self, method: str, *parts: str, **kwargs: Any) -> Any:
         """Any Orchestrator API route, its path given as raw segments."""
-        path = API_PREFIX + "".join("/" + segment(p) for p in parts)
-        return await self._call(method, path, **kwargs)
+        return await self._call(method, orchestrator_path(parts), **kwargs)
+
+    async def orchestrator_if_changed(
+        self, etag: str, *parts: str, **kwargs: Any
+    ) -> tuple[Any, str]:
+        """GET an Orchestrator API route, asking for it only if its ETag is no longer ``etag``
+        (none: always): ``(None, etag)`` when the API answers 304 (nothing changed), else
+        ``(body, the body's ETag)``."""
+        headers = {"If-None-Match": etag} if etag else {}
+        response = await self._send("GET", orchestrator_path(parts), headers=headers, **kwargs)
+        if response.status_code == 304:
+            return None, etag
+        return _body(response), response.headers.get("etag", "")
+
+
+def orchestrator_path(parts: tuple[str, ...]) -> str:
+    """The URL path of the Orchestrator API route whose raw segments are ``parts``."""
+    return API_PREFIX + "".join("/" + segment(p) for p in parts)
+
+
+def _body(response: httpx.Response) -> Any:
+    """The answer's JSON body; an empty object when it has none (or none that parses)."""
+    try:
+        return response.json()
+    except ValueError:
+        return {}

@@ -4,18 +4,29 @@ the effect is visible in Airflow and each action leaves exactly one correct audi
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from airdeck_adapters.airflow import Deployments
 from airdeck_adapters.db import migrate
+from airdeck_adapters.db.engine import create_engine, session_factory
+from airdeck_adapters.db.models import TriggeredRun
+from airdeck_adapters.db.services import TriggeredRunService
+from airdeck_api.services.reconcile import Reconciler
+from airdeck_api.services.runs import CONF_LOOKUPS_AT_ONCE
+from airdeck_api.settings import Settings
 from tests.support import airflow_runs
 from tests.support.databases import KINDS, temporary_database
+from tests.support.stalling_proxy import StallingProxy
+from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.integration
 Client = AsyncTestClient[Litestar]
@@ -272,3 +283,271 @@ async def test_audit_page_far_past_the_end_is_refused_or_empty(client: Client) -
     last = await client.get(path("audit"), params={"page": 1_000_000, "limit": 200})
     assert last.status_code == 200, last.text
     assert last.json()["entries"] == []
+
+
+# -- Once Airflow has accepted an action, nothing after it turns the answer into an error -------
+
+REPORT = "parametrized_report"
+LATER = timedelta(hours=1)  # the reconciler leaves rows younger than its grace period alone
+
+
+def report_conf() -> dict[str, Any]:
+    return {"region": "eu", "days": 2}
+
+
+def runs_noted(airflow: Any, note: str) -> list[str]:
+    """Run ids of the report's recent runs carrying ``note`` (each test uses its own)."""
+    response = airflow_runs.client(airflow).get(
+        f"/dags/{REPORT}/dagRuns", params={"limit": 100, "order_by": "-run_after"}
+    )
+    response.raise_for_status()
+    return [r["dag_run_id"] for r in response.json()["dag_runs"] if r.get("note") == note]
+
+
+def airflow_proxy(airflow: Any) -> StallingProxy:
+    where = urlsplit(airflow.url)
+    proxy = StallingProxy(where.hostname or "127.0.0.1", where.port or 80)
+    proxy.start()
+    return proxy
+
+
+async def trigger_once_and_audited(api: Client, airflow: Any, note: str) -> None:
+    """Trigger the report: 201, exactly one run in Airflow, and its audit row a success."""
+    response = await api.post(
+        path("dags", REPORT, "runs"), json={"conf": report_conf(), "note": note}
+    )
+    assert response.status_code == 201, response.text
+    run_id = response.json()["run_id"]
+    assert runs_noted(airflow, note) == [run_id]
+    (row, *_) = await audit_rows(api, action="trigger_run")
+    assert (row["run_id"], row["outcome"]) == (run_id, "success")
+
+
+async def settle_pending(app: Litestar) -> int:
+    """One reconciler round, as another API process would run it (its own engine and
+    clients; the app's own reconciler keeps running beside it)."""
+    settings: Settings = app.state.settings
+    engine = create_engine(settings.storage.database_url)
+    deployments = Deployments(settings.airflow.deployments)
+    try:
+        reconciler = Reconciler(
+            session_factory(engine),
+            deployments,
+            grace=timedelta(seconds=settings.airflow.longest_action),
+            key_retention=timedelta(seconds=settings.actions.idempotency_ttl),
+        )
+        return await reconciler.run_once(now=datetime.now(UTC) + LATER)
+    finally:
+        await deployments.aclose()
+        await engine.dispose()
+
+
+async def test_product_db_failing_after_airflow_accepted_still_answers_201(
+    make_app: Callable[..., Litestar], airflow: Any, tmp_path: Path
+) -> None:
+    note = f"db-fails-{uuid.uuid4().hex[:8]}"
+    db_proxy = TcpProxy("127.0.0.1", 5432)
+    db_proxy.start()
+    tap = airflow_proxy(airflow)
+    with temporary_database("postgresql", tmp_path) as direct_url:
+        await asyncio.to_thread(migrate.upgrade, direct_url)
+        proxied = direct_url.replace("127.0.0.1:5432", f"127.0.0.1:{db_proxy.port}")
+        app = make_app(AIRDECK_DATABASE_URL=proxied, AIRDECK_AIRFLOW_URL=tap.url)
+        try:
+            async with AsyncTestClient(app=app, timeout=60) as api:
+                # The product DB goes away while Airflow is starting the run.
+                tap.on_trigger = db_proxy.stop
+                response = await api.post(
+                    path("dags", REPORT, "runs"), json={"conf": report_conf(), "note": note}
+                )
+                assert response.status_code == 201, response.text
+                run_id = response.json()["run_id"]
+                assert runs_noted(airflow, note) == [run_id]
+                tap.on_trigger = None
+                db_proxy.start()
+                (row,) = await audit_rows(api, action="trigger_run", outcome="pending")
+                assert row["run_id"] == run_id
+                # Two API processes reconciling at once settle the row exactly once.
+                assert sorted(await asyncio.gather(settle_pending(app), settle_pending(app))) == [
+                    0,
+                    1,
+                ]
+                assert await settle_pending(app) == 0, "a settled row is never settled again"
+                (row,) = await audit_rows(api, action="trigger_run")
+                assert (row["outcome"], row["run_id"], row["details"]["reconciled"]) == (
+                    "success",
+                    run_id,
+                    True,
+                )
+                found = await api.get(path("dags", REPORT, "runs"), params={"conf.region": "eu"})
+                assert [r["run_id"] for r in found.json()["runs"]] == [run_id]
+        finally:
+            tap.close()
+            db_proxy.close()
+
+
+async def test_redis_down_after_airflow_accepted_still_answers_201(
+    make_app: Callable[..., Litestar], database_url: str, airflow: Any
+) -> None:
+    note = f"redis-down-{uuid.uuid4().hex[:8]}"
+    redis_proxy = TcpProxy("127.0.0.1", 6379)
+    redis_proxy.start()
+    tap = airflow_proxy(airflow)
+    app = make_app(
+        AIRDECK_DATABASE_URL=database_url,
+        AIRDECK_AIRFLOW_URL=tap.url,
+        AIRDECK_REDIS_URL=f"redis://127.0.0.1:{redis_proxy.port}/0",
+        AIRDECK_RATE_LIMIT_PREFIX=f"airdeck-test-{uuid.uuid4().hex[:8]}",
+    )
+    try:
+        async with AsyncTestClient(app=app, timeout=60) as api:
+            assert (await api.get(path("dags"))).status_code == 200  # the cache is in use
+            tap.on_trigger = redis_proxy.stop
+            await trigger_once_and_audited(api, airflow, note)
+    finally:
+        tap.close()
+        redis_proxy.close()
+
+
+async def test_trigger_whose_answer_times_out_is_looked_up_by_its_run_id(
+    make_app: Callable[..., Litestar], database_url: str, airflow: Any
+) -> None:
+    note = f"answer-lost-{uuid.uuid4().hex[:8]}"
+    tap = airflow_proxy(airflow)
+    tap.stall_triggers = True
+    app = make_app(
+        AIRDECK_DATABASE_URL=database_url, AIRDECK_AIRFLOW_URL=tap.url, AIRDECK_AIRFLOW_TIMEOUT="3"
+    )
+    try:
+        async with AsyncTestClient(app=app, timeout=60) as api:
+            await trigger_once_and_audited(api, airflow, note)
+            assert tap.triggers_seen.is_set()
+    finally:
+        tap.close()
+
+
+async def test_trigger_with_airflow_silent_is_reconciled_and_a_retry_starts_no_second_run(
+    make_app: Callable[..., Litestar], database_url: str, airflow: Any
+) -> None:
+    note = f"silent-{uuid.uuid4().hex[:8]}"
+    tap = airflow_proxy(airflow)
+
+    def go_silent() -> None:
+        tap.stall_everything = True
+
+    tap.on_trigger = go_silent
+    app = make_app(
+        AIRDECK_DATABASE_URL=database_url, AIRDECK_AIRFLOW_URL=tap.url, AIRDECK_AIRFLOW_TIMEOUT="3"
+    )
+    body = {"conf": report_conf(), "note": note}
+    key = {"Idempotency-Key": f"silent-{uuid.uuid4()}"}
+    try:
+        async with AsyncTestClient(app=app, timeout=60) as api:
+            lost = await api.post(path("dags", REPORT, "runs"), json=body, headers=key)
+            assert lost.status_code == 503, lost.text
+            assert "Idempotency-Key" in lost.json()["detail"]
+            (started,) = runs_noted(airflow, note)
+            assert started in lost.json()["detail"]
+            tap.on_trigger = None
+            tap.stall_everything = False
+            (row,) = await audit_rows(api, action="trigger_run", outcome="pending")
+            assert row["run_id"] == started
+            assert await settle_pending(app) >= 1
+            rows = await audit_rows(api, action="trigger_run")
+            settled = next(r for r in rows if r["id"] == row["id"])
+            assert (settled["outcome"], settled["status_code"]) == ("success", 200)
+            retry = await api.post(path("dags", REPORT, "runs"), json=body, headers=key)
+            assert retry.status_code == 201, retry.text
+            assert retry.json()["run_id"] == started
+            assert runs_noted(airflow, note) == [started], "the retry started no second run"
+    finally:
+        tap.close()
+
+
+async def test_idempotency_key_replays_the_first_answer(client: Client, airflow: Any) -> None:
+    note = f"idem-{uuid.uuid4().hex[:8]}"
+    body = {"conf": report_conf(), "note": note}
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    first = await client.post(path("dags", REPORT, "runs"), json=body, headers=key)
+    assert first.status_code == 201, first.text
+    again = await client.post(path("dags", REPORT, "runs"), json=body, headers=key)
+    assert again.status_code == 201 and again.json() == first.json()
+    assert runs_noted(airflow, note) == [first.json()["run_id"]]
+    other = await client.post(
+        path("dags", REPORT, "runs"), json={**body, "note": "changed"}, headers=key
+    )
+    assert other.status_code == 409, other.text
+    assert "different request" in other.json()["detail"]
+    elsewhere = await client.patch(
+        path("dags", REPORT, "pause"), json={"is_paused": False}, headers=key
+    )
+    assert elsewhere.status_code == 409
+    unkeyed = await client.post(path("dags", REPORT, "runs"), json=body)
+    assert unkeyed.status_code == 201 and unkeyed.json()["run_id"] != first.json()["run_id"]
+    before = len(await audit_rows(client, dag_id=REPORT, action="unpause_dag"))
+    pause_key = {"Idempotency-Key": str(uuid.uuid4())}
+    for _ in range(2):
+        paused = await client.patch(
+            path("dags", REPORT, "pause"), json={"is_paused": False}, headers=pause_key
+        )
+        assert paused.status_code == 200 and paused.json()["is_paused"] is False
+    after = len(await audit_rows(client, dag_id=REPORT, action="unpause_dag"))
+    assert after == before + 1, "the replayed unpause did not act again"
+
+
+async def test_conf_search_pages_in_the_db_and_asks_airflow_only_for_the_page(
+    make_app: Callable[..., Litestar], database_url: str, airflow: Any
+) -> None:
+    batch = uuid.uuid4().hex[:8]
+    real = f"manual__conf_search_{batch}"
+    airflow_runs.ensure_run(airflow, "etl_pipeline", real, {})
+    engine = create_engine(database_url)
+    async with session_factory(engine)() as session:
+        runs = TriggeredRunService(session=session)
+        for i in range(60):
+            await runs.create(
+                TriggeredRun(
+                    deployment="default",
+                    dag_id="etl_pipeline",
+                    run_id=f"manual__gone_{batch}_{i:02d}",
+                    user_id="dev-admin",
+                    conf={"batch": batch},
+                ),
+                auto_commit=True,
+            )
+        await runs.create(
+            TriggeredRun(
+                deployment="default",
+                dag_id="etl_pipeline",
+                run_id=real,
+                user_id="dev-admin",
+                conf={"batch": batch},
+            ),
+            auto_commit=True,
+        )
+    await engine.dispose()
+    proxy = airflow_proxy(airflow)
+    proxy.watched = f"/dagRuns/manual__gone_{batch}".encode()
+    app = make_app(AIRDECK_DATABASE_URL=database_url, AIRDECK_AIRFLOW_URL=proxy.url)
+    try:
+        async with AsyncTestClient(app=app, timeout=60) as api:
+            found = await api.get(
+                path("dags", "etl_pipeline", "runs"), params={"conf.batch": batch, "limit": 5}
+            )
+            assert found.status_code == 200, found.text
+            page = found.json()
+            assert page["total"] == 61
+            assert [r["run_id"] for r in page["runs"]] == [real]
+            assert proxy.watched_requests == 4, (
+                "one Airflow call per run of the page, not per match"
+            )
+            second = await api.get(
+                path("dags", "etl_pipeline", "runs"),
+                params={"conf.batch": batch, "limit": 20, "page": 2},
+            )
+            assert second.status_code == 200, second.text
+            assert (second.json()["total"], second.json()["runs"]) == (61, [])
+            assert proxy.watched_requests == 4 + 20
+            assert proxy.most_in_flight <= CONF_LOOKUPS_AT_ONCE, proxy.most_in_flight
+    finally:
+        proxy.close()

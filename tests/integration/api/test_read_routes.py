@@ -122,6 +122,14 @@ async def test_dag_list_rejects_an_unknown_sort(client: Client) -> None:
     assert "sort" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("field", ["search", "owner", "tags", "environment"])
+async def test_dag_list_text_with_a_control_character_is_400(client: Client, field: str) -> None:
+    # Airflow answers 500 to a NUL in its filters: Airdeck refuses it before asking.
+    response = await client.get(path("dags"), params={field: "etl\x00"})
+    assert response.status_code == 400
+    assert field in response.json()["detail"]
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [

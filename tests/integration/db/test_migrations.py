@@ -11,7 +11,14 @@ from airdeck_adapters.db import migrate
 from airdeck_adapters.db.engine import create_engine
 
 pytestmark = pytest.mark.integration
-TABLES = {"pipeline_metadata", "user_favorites", "saved_run_configs", "audit_log", "triggered_runs"}
+TABLES = {
+    "pipeline_metadata",
+    "user_favorites",
+    "saved_run_configs",
+    "audit_log",
+    "triggered_runs",
+    "idempotency_keys",
+}
 
 
 async def tables(url: str) -> set[str]:

@@ -12,6 +12,7 @@ from airdeck_adapters.db.models import AuditLog, SavedRunConfig, TriggeredRun, U
 from airdeck_adapters.db.services import (
     AuditLogService,
     FavoriteService,
+    IdempotencyKeyService,
     PipelineMetadataService,
     SavedRunConfigService,
     TriggeredRunService,
@@ -79,11 +80,22 @@ async def test_runs_found_by_conf_as_text(session: AsyncSession) -> None:
             TriggeredRun(deployment="d", dag_id="rep", run_id=run_id, user_id="ann", conf=conf),
             auto_commit=True,
         )
-    assert sorted(await runs.run_ids_by_conf("d", "rep", {"region": "eu"})) == ["r1", "r3"]
-    assert sorted(await runs.run_ids_by_conf("d", "rep", {"days": "7"})) == ["r1", "r2"]
-    assert await runs.run_ids_by_conf("d", "rep", {"region": "eu", "days": "30"}) == ["r3"]
-    assert await runs.run_ids_by_conf("d", "rep", {"region": "apac"}) == []
-    assert await runs.run_ids_by_conf("d", "other", {"region": "eu"}) == []
+
+    async def ids(conf: dict[str, str], offset: int = 0, limit: int = 50) -> tuple[list[str], int]:
+        return await runs.run_ids_by_conf("d", "rep", conf, offset=offset, limit=limit)
+
+    assert sorted((await ids({"region": "eu"}))[0]) == ["r1", "r3"]
+    assert sorted((await ids({"days": "7"}))[0]) == ["r1", "r2"]
+    assert await ids({"region": "eu", "days": "30"}) == (["r3"], 1)
+    assert await ids({"region": "apac"}) == ([], 0)
+    assert await runs.run_ids_by_conf("d", "other", {"region": "eu"}, offset=0, limit=5) == ([], 0)
+    # Paged in the DB: the count covers every match, the page holds only its ids.
+    page, total = await ids({}, offset=1, limit=1)
+    assert total == 3 and len(page) == 1
+    await runs.remember(
+        TriggeredRun(deployment="d", dag_id="rep", run_id="r1", user_id="bob", conf={})
+    )
+    assert (await ids({}))[1] == 3, "remembering a run twice is a no-op"
 
 
 async def test_audit_search_filters_and_pages(session: AsyncSession) -> None:
@@ -114,14 +126,80 @@ async def test_audit_search_filters_and_pages(session: AsyncSession) -> None:
         offset=0, limit=50, since=t0 + timedelta(minutes=10), until=t0 + timedelta(minutes=12)
     )
     assert [r.details["i"] for r in rows] == [11, 10]
-    row = rows[0]
-    await audit.complete(
-        row.id, outcome="failure", status_code=503, reason="down", details={"x": 1}
+    done = rows[0]
+    assert not await audit.complete(done.id, outcome="failure", status_code=503, reason="late")
+    assert (await audit.get(done.id)).outcome == "success", "a completed row stays as it was"
+    pending = await audit.create(
+        AuditLog(
+            timestamp=t0,
+            user_id="ann",
+            deployment="d",
+            dag_id="etl",
+            action="trigger_run",
+            details={"i": 99},
+            outcome="pending",
+        ),
+        auto_commit=True,
     )
-    again = await audit.get(row.id)
+    assert [r.id for r in await audit.pending(before=t0 + timedelta(seconds=1), limit=10)] == [
+        pending.id
+    ]
+    assert await audit.pending(before=t0, limit=10) == [], "younger rows may still be in flight"
+    assert await audit.complete(
+        pending.id, outcome="failure", status_code=503, reason="down", details={"x": 1}
+    )
+    assert not await audit.complete(pending.id, outcome="success", status_code=200, reason=None)
+    again = await audit.get(pending.id)
     assert (again.outcome, again.status_code, again.reason, again.details) == (
         "failure",
         503,
         "down",
-        {"i": 11, "x": 1},
+        {"i": 99, "x": 1},
     )
+
+
+async def test_audit_search_within_a_scope(session: AsyncSession) -> None:
+    audit = AuditLogService(session=session)
+    t0 = datetime(2026, 11, 1, tzinfo=UTC)
+    for deployment, dag_id in [("d", "etl"), ("d", "ml"), ("e", "etl"), ("d", None)]:
+        await audit.create(
+            AuditLog(
+                timestamp=t0,
+                user_id="ann",
+                deployment=deployment,
+                dag_id=dag_id,
+                action="trigger_run",
+                outcome="success",
+            ),
+            auto_commit=True,
+        )
+    _, everything = await audit.search(offset=0, limit=10)
+    assert everything == 4
+    rows, total = await audit.search(offset=0, limit=10, scope={"d": ["etl"], "e": []})
+    assert total == 1 and (rows[0].deployment, rows[0].dag_id) == ("d", "etl")
+    assert await audit.search(offset=0, limit=10, scope={}) == ([], 0)
+
+
+async def test_idempotency_keys_claim_replay_and_mismatch(session: AsyncSession) -> None:
+    keys = IdempotencyKeyService(session=session)
+    day, lease = timedelta(days=1), timedelta(minutes=2)
+    verdict, row = await keys.claim("ann", "k1", "f1", run_id="r1", retention=day, lease=lease)
+    assert (verdict, row.run_id) == ("new", "r1")
+    assert (await keys.claim("ann", "k1", "f1", run_id="r2", retention=day, lease=lease))[
+        0
+    ] == "busy"
+    assert (await keys.claim("ann", "k1", "f2", run_id="r2", retention=day, lease=lease))[
+        0
+    ] == "mismatch"
+    assert (await keys.claim("bob", "k1", "f2", run_id="r3", retention=day, lease=lease))[
+        0
+    ] == "new", "keys are per user"
+    await keys.release(row.id)
+    verdict, retried = await keys.claim("ann", "k1", "f1", run_id="r9", retention=day, lease=lease)
+    assert (verdict, retried.run_id) == ("retry", "r1"), "a retry reuses the reserved run id"
+    await keys.finish(row.id, 201, {"run_id": "r1"})
+    verdict, done = await keys.claim("ann", "k1", "f1", run_id="r9", retention=day, lease=lease)
+    assert (verdict, done.status_code, done.response) == ("replay", 201, {"run_id": "r1"})
+    verdict, _ = await keys.claim("ann", "k1", "f1", run_id="r9", retention=-day, lease=lease)
+    assert verdict == "new", "an expired key is forgotten"
+    assert await keys.purge(datetime.now(UTC) + day) == 2

@@ -22,6 +22,9 @@ CLIENT_ROLES = {
     "finance-bot": ["finance-operators"],
     "short-lived": ["airdeck-admins"],
     "nobody-bot": ["some-other-group"],
+    # Groups spelled like roles, which the role map never names: they must grant nothing.
+    "raw-admin-bot": ["admin"],
+    "raw-scoped-bot": ["operator@team=finance", "viewer"],
 }
 ROLE_MAP = {
     "airdeck-operators": "operator",

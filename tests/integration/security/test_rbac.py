@@ -13,6 +13,7 @@ from litestar import Litestar
 from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 
+from airdeck_api.ratelimit import DEFAULT_LIMITS, RATE_LIMIT_OPT, group_of
 from airdeck_domain.rbac import ALL_PERMISSIONS, ROLE_PERMISSIONS
 from tests.integration.security.conftest import LOCAL_USERS
 
@@ -69,6 +70,30 @@ def test_every_api_route_declares_a_permission(local: tuple[Litestar, Client]) -
     assert public == ["/api/auth/jwks.json", "/api/auth/me", "/api/auth/token"]
 
 
+def test_every_api_route_counts_against_a_rate_limit_group(
+    local: tuple[Litestar, Client],
+) -> None:
+    """Groups come from the route table, never from the path: a DAG named like a group
+    (``logs``, ``health``) cannot move a write into another bucket."""
+    app, _ = local
+    groups = {(m, p): group_of(h, m) for m, p, h in api_routes(app)}
+    assert set(groups.values()) <= set(DEFAULT_LIMITS), groups
+    declared = {
+        (m, p): h.opt[RATE_LIMIT_OPT] for m, p, h in api_routes(app) if RATE_LIMIT_OPT in h.opt
+    }
+    assert declared == {
+        (
+            "GET",
+            "/api/orchestrator/dags/{dag_id:str}/runs/{run_id:str}/tasks/{task_id:str}/logs",
+        ): "logs",
+        ("GET", "/api/orchestrator/health"): "health",
+        ("POST", "/api/auth/token"): "sign_in",
+    }, declared
+    for (method, path), group in groups.items():
+        if (method, path) not in declared:
+            assert group == ("reads" if method == "GET" else "writes"), (method, path, group)
+
+
 @pytest.mark.parametrize("user", ["vera", "otto", "ada"])
 async def test_route_role_matrix(local: tuple[Litestar, Client], user: str) -> None:
     app, client = local
@@ -120,11 +145,12 @@ async def test_scoped_operator_sees_and_triggers_only_their_team(
     other = await client.post(
         "/api/orchestrator/dags/etl_pipeline/runs", json={"conf": {}}, headers=fin
     )
-    assert other.status_code == 403 and "etl_pipeline" in other.json()["detail"]
-    assert (await client.get("/api/orchestrator/dags/etl_pipeline", headers=fin)).status_code == 403
+    # Out of scope answers like a DAG that does not exist (see the enumeration test below).
+    assert other.status_code == 404 and "etl_pipeline" in other.json()["detail"]
+    assert (await client.get("/api/orchestrator/dags/etl_pipeline", headers=fin)).status_code == 404
     assert (
         await client.get("/api/orchestrator/dags/etl_pipeline/runs", headers=fin)
-    ).status_code == 403
+    ).status_code == 404
     clear = await client.post(
         "/api/orchestrator/dags/flaky_retry/runs/x/tasks/flaky/clear",
         json={"dry_run": True},
@@ -209,3 +235,125 @@ async def test_oversized_and_deep_bodies_are_refused(local: tuple[Litestar, Clie
         "/api/orchestrator/dags/parametrized_report/runs", json={"conf": deep}, headers=admin
     )
     assert nested.status_code == 400 and "levels deep" in nested.text
+
+
+# -- Scoped audit, enumeration and refused writes --------------------------------------------
+
+SCOPED_ADMIN = ("fina", "fina-pw", "admin@team=finance")
+P = "/api/orchestrator"
+
+
+@pytest.fixture(scope="module")
+async def with_scoped_admin(
+    make_secure_app: Callable[..., Litestar], security_env: dict[str, str]
+) -> AsyncIterator[Client]:
+    name, password, role = SCOPED_ADMIN
+    users = f"{security_env['AIRDECK_LOCAL_USERS']},{name}:{password}:{role}"
+    app = make_secure_app(AIRDECK_AUTH_MODE="local", AIRDECK_LOCAL_USERS=users)
+    async with AsyncTestClient(app=app, timeout=60) as client:
+        yield client
+
+
+async def sign_in(client: Client, user: str, password: str) -> dict[str, str]:
+    response = await client.post("/api/auth/token", json={"username": user, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+async def audit_of(client: Client, headers: dict[str, str], **params: str) -> dict[str, Any]:
+    response = await client.get(f"{P}/audit", params={"limit": 200, **params}, headers=headers)
+    assert response.status_code == 200, response.text
+    page: dict[str, Any] = response.json()
+    return page
+
+
+@pytest.mark.parametrize(
+    ("user", "sees"),
+    [("ada", "everything"), ("fina", "finance"), ("otto", "nothing"), ("vera", "nothing")],
+)
+async def test_audit_rows_follow_the_callers_scope(
+    with_scoped_admin: Client, user: str, sees: str
+) -> None:
+    client = with_scoped_admin
+    ada = await sign_in(client, "ada", "ada-pw")
+    team = await client.patch(
+        f"{P}/dags/flaky_retry/metadata", json={"owner_team": "finance"}, headers=ada
+    )
+    assert team.status_code == 200, team.text
+    for dag_id in ("flaky_retry", "etl_pipeline"):
+        starred = await client.post(f"{P}/dags/{dag_id}/favorite", headers=ada)
+        assert starred.status_code == 200, starred.text
+    password = SCOPED_ADMIN[1] if user == "fina" else LOCAL_USERS[user][0]
+    headers = await sign_in(client, user, password)
+    response = await client.get(f"{P}/audit", params={"limit": 200}, headers=headers)
+    if sees == "nothing":
+        assert response.status_code == 403 and "audit:read" in response.json()["detail"]
+        return
+    assert response.status_code == 200, response.text
+    dags = {e["dag_id"] for e in response.json()["entries"]}
+    if sees == "everything":
+        assert {"flaky_retry", "etl_pipeline"} <= dags
+        return
+    assert dags == {"flaky_retry"}, dags
+    finance = await audit_of(client, headers, dag_id="flaky_retry")
+    assert finance["total"] == (await audit_of(client, ada, dag_id="flaky_retry"))["total"]
+    assert (await audit_of(client, headers, dag_id="etl_pipeline"))["total"] == 0
+    assert (await audit_of(client, headers))["total"] == finance["total"]
+
+
+async def test_out_of_scope_dags_answer_exactly_like_missing_ones(
+    local: tuple[Litestar, Client],
+) -> None:
+    _, client = local
+    ada = await token_for(client, "ada")
+    fin = await token_for(client, "fin")
+    await client.patch(
+        f"{P}/dags/flaky_retry/metadata", json={"owner_team": "finance"}, headers=ada
+    )
+    requests: list[tuple[str, str, dict[str, Any] | None]] = [
+        ("GET", "/dags/{}", None),
+        ("GET", "/dags/{}/runs", None),
+        ("GET", "/dags/{}/configs", None),
+        ("POST", "/dags/{}/runs", {"conf": {}}),
+        ("PATCH", "/dags/{}/pause", {"is_paused": True}),
+        ("POST", "/dags/{}/favorite", None),
+        ("POST", "/dags/{}/configs", {"name": "n", "conf": {}}),
+    ]
+    for method, template, body in requests:
+        missing = await client.request(method, P + template.format(NO_DAG), json=body, headers=fin)
+        hidden = await client.request(
+            method, P + template.format("etl_pipeline"), json=body, headers=fin
+        )
+        assert (missing.status_code, hidden.status_code) == (404, 404), (method, template)
+        assert hidden.json() == {
+            **missing.json(),
+            "detail": missing.json()["detail"].replace(NO_DAG, "etl_pipeline"),
+        }, (method, template)
+        assert hidden.headers["content-type"] == missing.headers["content-type"]
+
+
+async def test_refused_writes_are_audited_as_refused(local: tuple[Litestar, Client]) -> None:
+    _, client = local
+    ada = await token_for(client, "ada")
+    vera = await token_for(client, "vera")
+    fin = await token_for(client, "fin")
+    await client.patch(
+        f"{P}/dags/flaky_retry/metadata", json={"owner_team": "finance"}, headers=ada
+    )
+    refused = await client.post(f"{P}/dags/flaky_retry/runs", json={"conf": {}}, headers=vera)
+    assert refused.status_code == 403
+    (row, *_) = (await audit_of(client, ada, user="vera", action="trigger_run"))["entries"]
+    assert (row["outcome"], row["status_code"], row["dag_id"]) == ("refused", 403, "flaky_retry")
+    assert "dags:trigger" in row["reason"]
+    cleared = await client.post(
+        f"{P}/dags/flaky_retry/runs/x/tasks/flaky/clear", json={"dry_run": True}, headers=fin
+    )
+    assert cleared.status_code == 403
+    (row, *_) = (await audit_of(client, ada, user="fin", action="clear_task"))["entries"]
+    assert (row["outcome"], row["status_code"]) == ("refused", 403)
+    hidden = await client.post(f"{P}/dags/etl_pipeline/runs", json={"conf": {}}, headers=fin)
+    assert hidden.status_code == 404
+    (row, *_) = (await audit_of(client, ada, user="fin", action="trigger_run"))["entries"]
+    assert (row["outcome"], row["status_code"], row["dag_id"]) == ("refused", 404, "etl_pipeline")
+    refusals = await audit_of(client, ada, outcome="refused")
+    assert refusals["total"] >= 3

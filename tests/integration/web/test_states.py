@@ -3,7 +3,9 @@ process (httpx.ASGITransport) and the real test Airflow behind it."""
 
 from __future__ import annotations
 
+import base64
 import inspect
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -18,6 +20,7 @@ from airdeck_web.api_client import reach_api_through
 from airdeck_web.log_window import MAX_ROWS
 from airdeck_web.states.dag import DagState
 from airdeck_web.states.logs import LogState
+from airdeck_web.states.run import RunState
 from airdeck_web.states.workflows import WorkflowsState
 from tests.support.airflow_runs import ensure_run
 
@@ -28,15 +31,34 @@ LONG_LOG_RUN = "manual__airdeck_long_log"
 WARMUP = 2500
 
 
+class RecordingTransport(httpx.AsyncBaseTransport):
+    """Passes every request to ``inner`` and records its path, query and answer's status."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.calls: list[tuple[str, int]] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        self.calls.append((request.url.raw_path.decode(), response.status_code))
+        return response
+
+    def since(self, mark: int, part: str) -> list[tuple[str, int]]:
+        """The calls after the first ``mark`` whose path holds ``part``."""
+        return [call for call in self.calls[mark:] if part in call[0]]
+
+
 @asynccontextmanager
-async def in_process_api(make_app: Callable[..., Litestar]) -> AsyncIterator[None]:
-    """Every state handler's API calls go to an in-process API (dev auth: an admin). Entered
-    in the test itself: the app's lifespan must end in the task that started it."""
-    app = make_app()
+async def in_process_api(make_app: Callable[..., Litestar]) -> AsyncIterator[RecordingTransport]:
+    """Every state handler's API calls go to an in-process API (dev auth: an admin) at the
+    default rate limits, recorded. Entered in the test itself: the app's lifespan must end in
+    the task that started it."""
+    app = make_app(AIRDECK_RATE_LIMITS="")
     async with app.lifespan():
-        reach_api_through(httpx.ASGITransport(app=app))
+        recording = RecordingTransport(httpx.ASGITransport(app=app))
+        reach_api_through(recording)
         try:
-            yield
+            yield recording
         finally:
             reach_api_through(None)
 
@@ -118,7 +140,7 @@ async def test_trigger_form_checks_the_schema_before_sending(
 async def test_log_window_search_folding_and_resume(
     make_app: Callable[..., Litestar], airflow: Any
 ) -> None:
-    async with in_process_api(make_app):
+    async with in_process_api(make_app) as api:
         ensure_run(airflow, "slow_logger", LONG_LOG_RUN, {"seconds": 2, "warmup_lines": WARMUP})
         state = state_of(
             LogState,
@@ -132,18 +154,21 @@ async def test_log_window_search_folding_and_resume(
         state.selected, state.drawer_open, state.map_index = "tick", True, -1
         await fire(LogState.open, state)
         assert state.complete and state.total > WARMUP
-        assert len(state.rows) == MAX_ROWS and state.rows[-1]["number"] == state.total
-        assert any("done after 2 ticks" in r["text"] for r in state.rows[-5:])
+        assert len(state._rows) == MAX_ROWS and state._rows[-1]["number"] == state.total
+        assert any("done after 2 ticks" in r["text"] for r in state._rows[-5:])
         assert state.at_end
+        opened = len(api.calls)
 
-        # A line older than the window is found by searching the whole log; the window moves.
-        await fire(LogState.set_search, state, f"warm-up line 10 of {WARMUP}")
+        # Typed key by key, each key searching the whole log: none reads it through the API.
+        for typed in ("w", "wa", "warm-up line 1", f"warm-up line 10 of {WARMUP}"):
+            await fire(LogState.set_search, state, typed)
+        # A line older than the window is found; the window moves to it.
         assert state.found_total == 1 and state.match_label == "1 of 1 matches"
         assert not state.at_end
-        assert any(f"warm-up line 10 of {WARMUP}" in r["text"] for r in state.rows)
+        assert any(f"warm-up line 10 of {WARMUP}" in r["text"] for r in state._rows)
 
         # The warm-up group's header is in this window: folding hides its lines only.
-        header = next(r for r in state.rows if r["group"] == "start" and r["text"] == "Warm-up")
+        header = next(r for r in state._rows if r["group"] == "start" and r["text"] == "Warm-up")
         await fire(LogState.toggle_fold, state, header["number"])
         shown = state.shown_rows
         assert header in shown and not any("warm-up line" in r["text"] for r in shown)
@@ -154,7 +179,34 @@ async def test_log_window_search_folding_and_resume(
         assert state.found_total == WARMUP and state.current == 0
         await fire(LogState.previous_match, state)
         assert state.current == WARMUP - 1
-        assert any(f"warm-up line {WARMUP} of {WARMUP}" in r["text"] for r in state.rows)
+        assert any(f"warm-up line {WARMUP} of {WARMUP}" in r["text"] for r in state._rows)
 
         await fire(LogState.resume, state)
-        assert state.at_end and state.rows[-1]["number"] == state.total
+        assert state.at_end and state._rows[-1]["number"] == state.total
+        download = re.search(r"base64,([A-Za-z0-9+/=]+)", str(await fire(LogState.download, state)))
+        assert download, "the download carries the log"
+        text = base64.b64decode(download[1]).decode()
+        assert f"warm-up line {WARMUP} of {WARMUP}" in text and "done after 2 ticks" in text
+        assert api.since(opened, "/logs") == [], "search, jumps and download read no log"
+
+
+async def test_run_page_polls_one_snapshot_and_revalidates_it(
+    make_app: Callable[..., Litestar], airflow: Any
+) -> None:
+    async with in_process_api(make_app) as api:
+        ensure_run(airflow, "slow_logger", LONG_LOG_RUN, {"seconds": 2, "warmup_lines": WARMUP})
+        state = state_of(
+            RunState,
+            "/workflows/[dag_id]/runs/[run_id]",
+            dag_id="slow_logger",
+            run_id=LONG_LOG_RUN,
+        )
+        mark = len(api.calls)
+        await fire(RunState.load, state)
+        assert state.run["state"] == "success" and [t["task_id"] for t in state.tasks] == ["tick"]
+        assert [n["id"] for n in state.nodes] == ["tick"]
+        # What a poll does when nothing changed: one call, answered 304, nothing redrawn.
+        assert await state._refresh() is False
+        calls = api.calls[mark:]
+        assert [status for _, status in calls] == [200, 304]
+        assert all("/snapshot" in path for path, _ in calls), "one route, not run+graph+tasks"

@@ -9,7 +9,9 @@ import Provider from "oidc-provider";
 
 const port = Number(process.env.PORT);
 const audience = process.env.AUDIENCE;
-const issuer = `http://127.0.0.1:${port}`;
+// $ISSUER overrides the issuer, for a provider whose issuer ends in "/" (as Auth0's and Azure
+// v1's do) or one reached through a proxy on another port.
+const issuer = process.env.ISSUER || `http://127.0.0.1:${port}`;
 const clientRoles = JSON.parse(process.env.CLIENT_ROLES); // {"client-id": ["group", ...]}
 const userRoles = JSON.parse(process.env.USER_ROLES ?? "{}"); // {"account": ["group", ...]}
 // {"client_id": "...", "redirect_uri": "...", "post_logout_redirect_uri": "..."}

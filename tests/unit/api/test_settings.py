@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from airdeck_api.ratelimit import parse_limits
 from airdeck_api.settings import Settings, SettingsError
 
 BASE = {
@@ -16,13 +19,102 @@ BASE = {
 
 def test_defaults() -> None:
     settings = Settings.from_env(BASE)
-    assert settings.api_host == "127.0.0.1"
-    assert settings.api_port == 8100
-    assert settings.deployments[0].name == "default"
-    assert settings.deployments[0].api_version == "v2"
-    assert settings.database_url.startswith("sqlite+aiosqlite:///")
-    assert settings.database_url.endswith("airdeck.db")
-    assert settings.auth_mode == "local"
+    assert (settings.http.host, settings.http.port, settings.http.workers) == ("127.0.0.1", 8100, 1)
+    assert settings.http.web_origins == ("http://localhost:3000", "http://127.0.0.1:3000")
+    assert settings.http.trusted_proxies == ()
+    assert (settings.http.max_body_bytes, settings.http.debug) == (262144, False)
+    (deployment,) = settings.airflow.deployments
+    assert (deployment.name, deployment.api_version, deployment.timeout) == ("default", "v2", 10)
+    assert (deployment.password, deployment.max_in_flight) == ("pw", 8)
+    assert settings.airflow.longest_action == 4 * 10 + 30
+    assert settings.storage.database_url.startswith("sqlite+aiosqlite:///")
+    assert settings.storage.database_url.endswith("airdeck.db")
+    assert (settings.auth.mode, settings.auth.local_users, settings.auth.oidc) == (
+        "local",
+        "ann:pw:admin",
+        None,
+    )
+    assert settings.rate_limits.limits == parse_limits("")
+    assert (settings.redis.url, settings.redis.prefix) == (None, "airdeck")
+    assert (settings.cache.max_entries, settings.cache.max_bytes) == (10000, 64 * 1024 * 1024)
+    assert settings.cache.soft_timeout == 2
+    assert (settings.actions.idempotency_ttl, settings.actions.reconcile_interval) == (86400, 60)
+
+
+def test_default_data_dir_is_in_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not beside the installed package: an installed API must not write into a checkout.
+    monkeypatch.chdir(tmp_path)
+    settings = Settings.from_env(BASE)
+    assert settings.storage.data_dir == tmp_path.resolve() / ".airdeck" / "data"
+    assert settings.storage.database_url == (
+        f"sqlite+aiosqlite:///{tmp_path.resolve() / '.airdeck' / 'data' / 'airdeck.db'}"
+    )
+    chosen = Settings.from_env({**BASE, "AIRDECK_DATA_DIR": str(tmp_path / "state")})
+    assert chosen.storage.data_dir == tmp_path.resolve() / "state"
+
+
+def test_every_concern_reads_its_variables() -> None:
+    settings = Settings.from_env(
+        {
+            **BASE,
+            "AIRDECK_API_HOST": "0.0.0.0",
+            "AIRDECK_API_PORT": "9000",
+            "AIRDECK_API_WORKERS": "3",
+            "AIRDECK_WEB_ORIGINS": "https://airdeck.example.com, ",
+            "AIRDECK_MAX_BODY_BYTES": "1000",
+            "AIRDECK_DEBUG": "yes",
+            "AIRDECK_AIRFLOW_TIMEOUT": "5",
+            "AIRDECK_AIRFLOW_MAX_IN_FLIGHT": "10",
+            "AIRDECK_DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1/airdeck",
+            "AIRDECK_RATE_LIMITS": "writes=20/minute",
+            "AIRDECK_REDIS_URL": "redis://127.0.0.1:6379/0",
+            "AIRDECK_RATE_LIMIT_PREFIX": "deck",
+            "AIRDECK_CACHE_MAX_ENTRIES": "50",
+            "AIRDECK_CACHE_MAX_BYTES": "4096",
+            "AIRDECK_AIRFLOW_SOFT_TIMEOUT": "0.5",
+            "AIRDECK_IDEMPOTENCY_TTL": "600",
+            "AIRDECK_RECONCILE_INTERVAL": "5",
+        }
+    )
+    assert (settings.http.host, settings.http.port, settings.http.workers) == ("0.0.0.0", 9000, 3)
+    assert settings.http.web_origins == ("https://airdeck.example.com",)
+    assert (settings.http.max_body_bytes, settings.http.debug) == (1000, True)
+    (deployment,) = settings.airflow.deployments
+    # The in-flight bound is per deployment, shared out among the worker processes.
+    assert (deployment.timeout, deployment.max_in_flight) == (5, 3)
+    assert settings.airflow.longest_action == 4 * 5 + 30
+    assert settings.storage.database_url == "postgresql+asyncpg://postgres@127.0.0.1/airdeck"
+    assert str(settings.rate_limits.limits["writes"]) == "20 per 1 minute"
+    assert (settings.redis.url, settings.redis.prefix) == ("redis://127.0.0.1:6379/0", "deck")
+    assert (settings.cache.max_entries, settings.cache.max_bytes) == (50, 4096)
+    assert settings.cache.soft_timeout == 0.5
+    assert (settings.actions.idempotency_ttl, settings.actions.reconcile_interval) == (600, 5)
+
+
+def test_numbers_must_be_positive_numbers() -> None:
+    names = (
+        "AIRFLOW_TIMEOUT",
+        "API_WORKERS",
+        "MAX_BODY_BYTES",
+        "AIRFLOW_MAX_IN_FLIGHT",
+        "AIRFLOW_SOFT_TIMEOUT",
+        "CACHE_MAX_ENTRIES",
+        "CACHE_MAX_BYTES",
+        "IDEMPOTENCY_TTL",
+        "RECONCILE_INTERVAL",
+    )
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({**BASE, **{f"AIRDECK_{name}": "many" for name in names}})
+    assert sorted(caught.value.problems) == sorted(
+        f"AIRDECK_{name} must be a number, got 'many'" for name in names
+    )
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({**BASE, **{f"AIRDECK_{name}": "0" for name in names}})
+    assert sorted(caught.value.problems) == sorted(
+        f"AIRDECK_{name} must be positive, got '0'" for name in names
+    )
 
 
 def test_local_mode_needs_users_and_limits_must_parse() -> None:
@@ -70,10 +162,10 @@ def test_extra_deployments_from_json() -> None:
         "LEGACY_PW": "pw2",
     }
     settings = Settings.from_env(env)
-    assert [d.name for d in settings.deployments] == ["default", "legacy"]
-    assert settings.deployments[1].api_version == "v1"
-    assert settings.deployments[1].password == "pw2"
-    assert "pw2" not in repr(settings.deployments[1])
+    assert [d.name for d in settings.airflow.deployments] == ["default", "legacy"]
+    assert settings.airflow.deployments[1].api_version == "v1"
+    assert settings.airflow.deployments[1].password == "pw2"
+    assert "pw2" not in repr(settings.airflow.deployments[1])
 
 
 def test_duplicate_deployment_names_rejected() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from airdeck_domain.logs import parse_events, search, segments
+from airdeck_domain.logs import parse_events, readable_lines, search, segments
 
 EVENTS = [
     {"event": "::group::Log message source details"},
@@ -63,3 +63,31 @@ def test_search_ignores_case_and_ansi() -> None:
     assert search(lines, "tick") == [1, 2]
     assert search(lines, "tick", case_sensitive=True) == []
     assert search(lines, "") == []
+
+
+KEY_EVENTS: list[dict[str, str] | str] = [
+    {
+        "event": "loaded deploy key:\n-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEF\n"
+        "AASCBKcwggSjAgEAAoIBAQC7VJTU\n-----END PRIVATE KEY-----"
+    },
+    {"event": "-----BEGIN RSA PRIVATE KEY-----", "logger": "task.stdout"},
+    {"event": "MIIEowIBAAKCAQEAu1SU1LfVLPHC", "logger": "task.stdout"},
+    {"event": "::group::Post Execute", "logger": "task"},
+    {"event": "ozMxH2mo4MgAU8dXKnbDvbM3yOrX", "logger": "task.stdout"},
+    {"event": "-----END RSA PRIVATE KEY-----", "logger": "task.stdout"},
+    {"event": "password=hunter22 done"},
+]
+KEY_BODY = ("MIIEvQ", "AASCBK", "MIIEow", "ozMxH2")
+
+
+def test_readable_lines_mask_keys_across_lines_and_pieces() -> None:
+    whole, key_open = readable_lines(KEY_EVENTS)
+    texts = [line.text for line in whole]
+    assert not key_open
+    assert not [t for t in texts if any(part in t for part in KEY_BODY) or "PRIVATE" in t]
+    assert texts[0] == "loaded deploy key:" and texts[-1] == "password=*** done"
+    assert ("Post Execute", "start") in [(line.text, line.group) for line in whole]
+    for cut in range(len(KEY_EVENTS) + 1):
+        first, key_open = readable_lines(KEY_EVENTS[:cut])
+        second, _ = readable_lines(KEY_EVENTS[cut:], key_open=key_open)
+        assert first + second == whole, f"split after event {cut}"

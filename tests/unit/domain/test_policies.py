@@ -8,7 +8,7 @@ import pytest
 
 from airdeck_domain import caching, health, polling
 from airdeck_domain.models import ComponentReport
-from airdeck_domain.schedule import describe, format_next_run
+from airdeck_domain.schedule import describe
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -52,22 +52,30 @@ def test_schedule_text(schedule: str | None, text: str) -> None:
     assert describe(schedule) == text
 
 
-def test_next_run_text() -> None:
-    assert format_next_run(NOW + timedelta(hours=3, minutes=5), NOW) == "in 3 h 5 min"
-    assert format_next_run(NOW - timedelta(minutes=2), NOW) == "overdue by 2 min"
-    assert format_next_run(None, NOW) == "—"
-
-
 def test_cache_policy() -> None:
     assert caching.structure("d", "etl", 3) == caching.CacheRule(key="d:structure:etl:v3", ttl=300)
     assert caching.structure("d", "etl", None).key is None
-    assert caching.dag_list().ttl == 30 and caching.health("d").ttl == 30
-    ended = NOW
-    assert caching.task_instances("d", "etl", "r", "running", None).key is None
-    finished = caching.task_instances("d", "etl", "r", "success", ended)
-    assert finished.key is not None and finished.ttl is None
-    rerun = caching.task_instances("d", "etl", "r", "success", ended + timedelta(minutes=1))
-    assert rerun.key != finished.key, "a cleared and re-finished run is a new entry"
+    assert caching.last_run("d", "etl").ttl == 30 and caching.health("d").ttl == 30
+    assert caching.dag_detail("d", "etl").ttl <= 5, "the DAG version is checked every few s"
+    assert caching.dag_list("d", 1, (0, 25)).key != caching.dag_list("d", 2, (0, 25)).key
+    assert caching.run_ttl("running") == caching.LIVE_TTL
+    assert caching.run_ttl("success") == caching.run_ttl("failed") == caching.FINISHED_RUN_TTL
+    rules = [
+        caching.structure("d", "etl", 3),
+        caching.tasks("d", "etl", 3),
+        caching.dag_detail("d", "etl"),
+        caching.dag_list("d", 0, ()),
+        caching.last_run("d", "etl"),
+        caching.health("d"),
+        caching.run("d", "etl", "r"),
+        caching.task_instances("d", "etl", "r", "success"),
+    ]
+    assert all(0 < rule.ttl < float("inf") for rule in rules), "every key has a TTL"
+    assert set(caching.run_keys("d", "etl", "r")) == {
+        caching.run("d", "etl", "r").key,
+        caching.task_instances("d", "etl", "r", "running").key,
+        caching.last_run_key("d", "etl"),
+    }
 
 
 def test_polling_policy() -> None:
@@ -75,5 +83,5 @@ def test_polling_policy() -> None:
     assert polling.next_interval("health") == 30
     assert [polling.next_interval("run", "running", n) for n in range(4)] == [2, 5, 10, 10]
     assert polling.next_interval("run", "success") is None
-    assert [polling.next_interval("logs", "running", n) for n in range(3)] == [2, 5, 5]
+    assert [polling.next_interval("logs", "running", n) for n in range(3)] == [3, 5, 5]
     assert polling.next_interval("logs", "failed") is None

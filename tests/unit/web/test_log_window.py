@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from airdeck_web.log_window import MAX_ROWS, around, matches, newest, to_rows, visible
+from rich.text import Text
+
+from airdeck_domain.logs import segments
+from airdeck_web.ansi_html import ansi_html
+from airdeck_web.log_window import (
+    MAX_ROWS,
+    kept,
+    matches,
+    newest,
+    searchable,
+    to_rows,
+    visible,
+    window,
+)
 
 
 def line(text: str, group: str | None = None, level: str | None = None) -> dict[str, Any]:
@@ -52,18 +65,62 @@ def test_folding_hides_a_group_and_its_nested_groups_but_not_the_header() -> Non
 
 
 def test_windows_hold_at_most_max_rows() -> None:
-    rows, _ = to_rows([line(f"l{n}") for n in range(1, MAX_ROWS + 501)], 1, [])
+    lines = [line(f"l{n}") for n in range(1, MAX_ROWS + 501)]
+    rows, _ = to_rows(lines, 1, [])
     tail = newest(rows)
     assert len(tail) == MAX_ROWS and tail[-1]["number"] == MAX_ROWS + 500
-    middle = around(rows, 1200)
+    total = MAX_ROWS + 500
+    assert window(lines, total) == tail
+    middle = window(lines, total, 1200)
     assert len(middle) == MAX_ROWS and middle[0]["number"] <= 1200 <= middle[-1]["number"]
-    start = around(rows, 3)
-    assert start[0]["number"] == 1
-    end = around(rows, MAX_ROWS + 499)
-    assert end[-1]["number"] == MAX_ROWS + 500
+    assert middle == rows[middle[0]["number"] - 1 : middle[-1]["number"]]
+    start = window(lines, total, 3)
+    assert start[0]["number"] == 1 and len(start) == MAX_ROWS
+    end = window(lines, total, MAX_ROWS + 499)
+    assert end[-1]["number"] == MAX_ROWS + 500 and len(end) == MAX_ROWS
+    assert window([], 0) == []
+
+
+def test_a_window_cut_from_kept_lines_matches_the_rows_read_in_chunks() -> None:
+    """Rows cut later from the kept lines carry the same numbers, groups and colours as the
+    rows the tail made chunk by chunk, even where a group opened before the window."""
+    lines = [
+        line("Outer", "start"),
+        *(line(f"a{n}") for n in range(5)),
+        line("Inner", "start"),
+        line("\x1b[31mred\x1b[0m", level="ERROR"),
+        line("", "end"),
+        *(line(f"b{n}") for n in range(5)),
+        line("", "end"),
+        line("after"),
+    ]
+    first, open_groups = to_rows(lines[:7], 1, [])
+    second, _ = to_rows(lines[7:], 8, open_groups)
+    chunked = first + second
+    stored = [kept({**raw, "timestamp": "2026-01-01T00:00:00Z"}) for raw in lines]
+    assert window(stored, len(chunked), size=len(chunked)) == chunked
+    assert window(stored, len(chunked), 8, size=4) == chunked[5:9]
+    assert window(stored, len(chunked), size=3) == chunked[-3:]
+    assert chunked[-1]["within"] == [] and chunked[7]["within"] == [1, 7]
 
 
 def test_search_ignores_case_and_colours_and_counts_everything() -> None:
     rows, _ = to_rows([line("Tick 1"), line("\x1b[1mtick\x1b[0m 2"), line("tock")], 1, [])
-    assert matches(rows, "TICK") == ([1, 2], 2)
-    assert matches(rows, "") == ([], 0)
+    texts = [searchable(r["text"]) for r in rows]
+    assert matches(texts, "TICK") == ([1, 2], 2)
+    assert matches(texts, "k 2") == ([2], 1), "colour codes do not split the text"
+    assert matches(texts, "") == ([], 0)
+
+
+def test_plain_lines_skip_the_ansi_parser_with_the_same_result() -> None:
+    for text in ("plain <b>&amp; 'quoted'</b>", "tabs\tand  spaces", "", "ünïcödé ✓"):
+        assert ansi_html(text) == "".join(
+            seg.text.replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            .replace('"', "&quot;")
+            .replace("'", "&#x27;")
+            for seg in segments(text)
+        )
+        (row,), _ = to_rows([line(text)], 1, [])
+        assert row["text"] == Text.from_ansi(text).plain

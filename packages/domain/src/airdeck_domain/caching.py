@@ -1,8 +1,14 @@
-"""What may be cached, under which key, for how long (guide §9.2). Storage is the caller's."""
+"""What may be cached, under which key, for how long (README.md, "Shielding Airflow", and
+docs/adr/0007). Storage is the caller's.
+
+Every entry has a TTL, so a shared store never grows without bound; entries that can change
+through Airdeck (a run marked or cleared, a DAG paused or triggered) are dropped by exact key
+when that happens, never by scanning for a prefix.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
 
 import msgspec
 
@@ -11,25 +17,66 @@ from airdeck_domain.models import FINISHED_RUN_STATES
 STRUCTURE_TTL = 300.0
 DAG_LIST_TTL = 30.0
 HEALTH_TTL = 30.0
+DAG_VERSION_TTL = 5.0
+"""How often, at most, a DAG's detail (and so its version) is re-read for every request."""
+FINISHED_RUN_TTL = 600.0
+"""A finished run and its task instances change only through a clear or a mark, which drop
+them at once; the TTL only bounds how long an idle entry holds memory."""
+LIVE_TTL = 2.0
+"""A running run's state and task instances: as long as the fastest poll interval, so any
+number of people watching one run cost Airflow one call per resource per poll."""
+STALE_GRACE = 600.0
+"""How long an entry is kept past its TTL, to be served (marked stale) while Airflow is slow."""
 
 
 class CacheRule(msgspec.Struct, frozen=True):
-    """``key`` None: do not cache. ``ttl`` None: keep for good (the value never changes)."""
+    """``key`` None: do not cache. Otherwise the value is fresh for ``ttl`` seconds."""
 
     key: str | None
-    ttl: float | None
+    ttl: float
+
+
+NO_CACHE = CacheRule(key=None, ttl=0.0)
 
 
 def structure(deployment: str, dag_id: str, version: int | None) -> CacheRule:
     """A DAG's laid-out structure: keyed by DAG version, so a deploy is picked up at once."""
     if version is None:
-        return CacheRule(key=None, ttl=None)
+        return NO_CACHE
     return CacheRule(key=f"{deployment}:structure:{dag_id}:v{version}", ttl=STRUCTURE_TTL)
 
 
-def dag_list() -> CacheRule:
-    """Per-DAG data shown in lists (e.g. the last run); callers add the DAG to the key."""
-    return CacheRule(key="dag-list", ttl=DAG_LIST_TTL)
+def tasks(deployment: str, dag_id: str, version: int | None) -> CacheRule:
+    """A DAG's task definitions, keyed by DAG version like its structure."""
+    if version is None:
+        return NO_CACHE
+    return CacheRule(key=f"{deployment}:tasks:{dag_id}:v{version}", ttl=STRUCTURE_TTL)
+
+
+def dag_detail(deployment: str, dag_id: str) -> CacheRule:
+    """A DAG's detail, which carries its version: re-read at most every few seconds."""
+    return CacheRule(key=f"{deployment}:dag:{dag_id}", ttl=DAG_VERSION_TTL)
+
+
+def dag_list_generation(deployment: str) -> str:
+    """The counter whose value is part of every DAG list key: bumping it drops every list."""
+    return f"{deployment}:dags-generation"
+
+
+def dag_list(deployment: str, generation: int, query: Sequence[object]) -> CacheRule:
+    """One page of Airflow's DAG list for one query (its filters, order and page)."""
+    encoded = "|".join(str(part) for part in query)
+    return CacheRule(key=f"{deployment}:dags:g{generation}:{encoded}", ttl=DAG_LIST_TTL)
+
+
+def last_run(deployment: str, dag_id: str) -> CacheRule:
+    """The newest run of a DAG, as shown in lists."""
+    return CacheRule(key=last_run_key(deployment, dag_id), ttl=DAG_LIST_TTL)
+
+
+def last_run_key(deployment: str, dag_id: str) -> str:
+    """Where the newest run of a DAG is kept (dropped when Airdeck triggers one)."""
+    return f"{deployment}:last-run:{dag_id}"
 
 
 def health(deployment: str) -> CacheRule:
@@ -37,14 +84,26 @@ def health(deployment: str) -> CacheRule:
     return CacheRule(key=f"{deployment}:health", ttl=HEALTH_TTL)
 
 
-def task_instances(
-    deployment: str, dag_id: str, run_id: str, run_state: str | None, ended_at: datetime | None
-) -> CacheRule:
-    """A run's task instances: for good once the run finished, never while it runs.
+def run(deployment: str, dag_id: str, run_id: str) -> CacheRule:
+    """One run. How long it stays fresh depends on its state: see ``run_ttl``."""
+    return CacheRule(key=f"{deployment}:run:{dag_id}:{run_id}", ttl=LIVE_TTL)
 
-    The key carries the run's end time: a finished run that is cleared and runs again ends
-    at another time, so its new instances never meet the old entry.
-    """
-    if run_state not in FINISHED_RUN_STATES or ended_at is None:
-        return CacheRule(key=None, ttl=None)
-    return CacheRule(key=f"{deployment}:tis:{dag_id}:{run_id}:{ended_at.isoformat()}", ttl=None)
+
+def run_ttl(run_state: str | None) -> float:
+    """A finished run's data is kept until a clear or a mark drops it (or ``FINISHED_RUN_TTL``);
+    a live run's for ``LIVE_TTL`` only, so all who watch it share one Airflow call per poll."""
+    return FINISHED_RUN_TTL if run_state in FINISHED_RUN_STATES else LIVE_TTL
+
+
+def task_instances(deployment: str, dag_id: str, run_id: str, run_state: str | None) -> CacheRule:
+    """A run's task instances, fresh as long as the run's state allows (``run_ttl``)."""
+    return CacheRule(key=f"{deployment}:tis:{dag_id}:{run_id}", ttl=run_ttl(run_state))
+
+
+def run_keys(deployment: str, dag_id: str, run_id: str) -> tuple[str, ...]:
+    """Every entry a change to one run (a clear, a mark) makes wrong."""
+    return (
+        run(deployment, dag_id, run_id).key or "",
+        task_instances(deployment, dag_id, run_id, None).key or "",
+        last_run_key(deployment, dag_id),
+    )

@@ -13,9 +13,9 @@ from rich.style import Style
 from rich.text import Text
 
 from airdeck_domain.models import LogLine
-from airdeck_domain.redaction import redact
+from airdeck_domain.redaction import redact, redact_lines
 
-__all__ = ["Segment", "parse_events", "redact", "search", "segments"]
+__all__ = ["Segment", "parse_events", "readable_lines", "redact", "search", "segments"]
 
 _GROUP_START = "::group::"
 _GROUP_END = "::endgroup::"
@@ -91,6 +91,20 @@ def parse_events(events: Sequence[Mapping[str, Any] | str]) -> list[LogLine]:
             for extra in _error_lines(event.get("error_detail"))
         )
     return lines
+
+
+def readable_lines(
+    events: Sequence[Mapping[str, Any] | str], *, key_open: bool = False
+) -> tuple[list[LogLine], bool]:
+    """The lines of ``events`` (as :func:`parse_events`) with their text redacted, private keys
+    across lines included. For a log read in pieces, ``key_open`` carries a private key left
+    open by the previous piece; the second item says whether one is open after these lines."""
+    lines = parse_events(events)
+    texts, key_open = redact_lines((line.text for line in lines), key_open=key_open)
+    readable = [
+        msgspec.structs.replace(line, text=text) for line, text in zip(lines, texts, strict=True)
+    ]
+    return readable, key_open
 
 
 class Segment(msgspec.Struct, kw_only=True):

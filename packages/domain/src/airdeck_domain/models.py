@@ -7,12 +7,30 @@ Airflow's own response shapes stay inside the adapter; these are Airdeck's vocab
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 import msgspec
 
+T = TypeVar("T")
+
 HealthStatus = Literal["healthy", "degraded", "unhealthy", "unknown"]
 """How a component of a deployment is doing, as Airdeck classifies it."""
+
+
+class Page(msgspec.Struct, Generic[T], kw_only=True):
+    """One page of a list; ``total`` counts all matches, not just this page.
+
+    Each kind of page names its items in JSON (``dags``, ``runs`` …, as clients read them):
+    a subclass declares ``items`` again with its item type and renames it, e.g.
+    ``class DagPage(Page[Dag], kw_only=True, rename={"items": "dags"})`` (msgspec renames only
+    the fields a class itself declares). The OpenAPI schema gets one named type per kind.
+    """
+
+    items: list[T]
+    total: int
+    page: int
+    limit: int
+
 
 AggregateState = str
 """An Airflow task/run state (``success``, ``failed``, ``running`` …) or ``partial`` for a mapped
@@ -96,13 +114,10 @@ class DagDetail(Dag, kw_only=True):
     product_description: str | None = None
 
 
-class DagPage(msgspec.Struct, kw_only=True):
+class DagPage(Page[Dag], kw_only=True, rename={"items": "dags"}):
     """One page of DAGs; ``total`` counts all matches, not just this page."""
 
-    dags: list[Dag]
-    total: int
-    page: int
-    limit: int
+    items: list[Dag]
 
 
 class DagRun(msgspec.Struct, kw_only=True):
@@ -124,13 +139,10 @@ class DagRun(msgspec.Struct, kw_only=True):
     deployment: str = "default"
 
 
-class RunPage(msgspec.Struct, kw_only=True):
+class RunPage(Page[DagRun], kw_only=True, rename={"items": "runs"}):
     """One page of runs, newest first."""
 
-    runs: list[DagRun]
-    total: int
-    page: int
-    limit: int
+    items: list[DagRun]
 
 
 class Task(msgspec.Struct, kw_only=True):
@@ -166,13 +178,10 @@ class TaskInstance(msgspec.Struct, kw_only=True):
     rendered_map_index: str | None = None
 
 
-class TaskInstancePage(msgspec.Struct, kw_only=True):
+class TaskInstancePage(Page[TaskInstance], kw_only=True, rename={"items": "instances"}):
     """One page of the instances of a mapped task."""
 
-    instances: list[TaskInstance]
-    total: int
-    page: int
-    limit: int
+    items: list[TaskInstance]
 
 
 class TaskSummary(msgspec.Struct, kw_only=True):
@@ -268,7 +277,8 @@ class Health(msgspec.Struct, kw_only=True):
 
 
 class LogLine(msgspec.Struct, kw_only=True):
-    """One line of a task log, redacted, ready to show."""
+    """One line of a task log with what Airflow recorded about it. The parser keeps the text as
+    the task wrote it; ``logs.readable_lines`` gives lines whose text is redacted."""
 
     text: str
     timestamp: datetime | None = None
@@ -276,6 +286,14 @@ class LogLine(msgspec.Struct, kw_only=True):
     logger: str | None = None
     group: Literal["start", "end"] | None = None
     """Set on Airflow's log-group markers: ``start`` (``text`` is the group's title) or ``end``."""
+
+
+class LogPage(msgspec.Struct, kw_only=True):
+    """Raw log events as Airflow serves them, and the continuation token that asks for only
+    what comes after them (None once the log is complete)."""
+
+    events: list[dict[str, Any] | str]
+    continuation_token: str | None
 
 
 class LogChunk(msgspec.Struct, kw_only=True):

@@ -1,9 +1,10 @@
 """Who may do what: roles, DAG-scoped grants, and one function that decides.
 
-Roles (guide §8.2): a ``viewer`` reads DAGs; an ``operator`` also triggers, pauses, reads logs and
-saves run configs; an ``admin`` may do everything, including clearing tasks, editing metadata
-and reading the audit log. A ``Grant`` gives a role's permissions only on the DAGs that match
-all of its selectors (tag, owner team, environment) — e.g. an operator of ``team=finance``.
+Roles (README.md, "Security"): a ``viewer`` reads DAGs; an ``operator`` also triggers, pauses,
+reads logs and saves run configs; an ``admin`` may do everything, including clearing tasks,
+editing metadata and reading the audit log. A ``Grant`` gives a role's permissions only on the
+DAGs that match all of its selectors (tag, owner team, environment) — e.g. an operator of
+``team=finance``.
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from functools import lru_cache
 
 from cron_descriptor import ExpressionDescriptor, FormatException, Options
@@ -47,18 +46,3 @@ def describe(schedule: str | None) -> str:
             return described
     return text
 
-
-def format_next_run(next_run: datetime | None, now: datetime | None = None) -> str:
-    """``"in 3 h 5 min"`` / ``"overdue by 2 min"`` / ``"—"`` for a next-run time."""
-    if next_run is None:
-        return "—"
-    now = now or datetime.now(UTC)
-    seconds = int((next_run - now).total_seconds())
-    prefix, seconds = ("in ", seconds) if seconds >= 0 else ("overdue by ", -seconds)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min"]
-    if days:
-        parts[2] = ""
-    return prefix + " ".join(p for p in parts if p)

@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/schema",
             render_plugins=[ScalarRenderPlugin()],
         ),
-        debug=settings.debug,
+        debug=settings.http.debug,
         # Set here: Litestar reads the body limit from its constructor, not from plugins.
-        request_max_body_size=settings.max_body_bytes,
+        request_max_body_size=settings.http.max_body_bytes,
     )

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 import uvicorn
 
 from airdeck_adapters.db import migrate
 from airdeck_api.app import create_app
 from airdeck_api.settings import Settings, SettingsError
+
+APP_FACTORY = "airdeck_api.app:create_app"
+"""What each worker process imports and calls to build its app."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     if args.command == "db":
-        url = settings.database_url
+        url = settings.storage.database_url
         if args.db_command == "upgrade":
             migrate.upgrade(url)
         elif args.db_command == "downgrade":
@@ -38,14 +42,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"product DB revision: {migrate.current(url) or 'empty'}")
         return 0
     if args.command in (None, "serve"):
-        uvicorn.run(
-            create_app(settings),
-            host=settings.api_host,
-            port=settings.api_port,
-            log_level="info",
-            proxy_headers=False,
-        )
+        serve(settings)
     return 0
+
+
+def serve(settings: Settings) -> None:
+    """Run the API; with ``AIRDECK_API_WORKERS`` above 1, as that many processes on one port,
+    each building the app from the environment (they share cache and limits through Redis)."""
+    options: dict[str, Any] = {
+        "host": settings.http.host,
+        "port": settings.http.port,
+        "log_level": "info",
+        "proxy_headers": False,
+    }
+    if settings.http.workers > 1:
+        if not settings.redis.url:
+            print(
+                "warning: AIRDECK_API_WORKERS > 1 without AIRDECK_REDIS_URL: each process keeps "
+                "its own cache and rate-limit counts",
+                file=sys.stderr,
+            )
+        uvicorn.run(APP_FACTORY, factory=True, workers=settings.http.workers, **options)
+    else:
+        uvicorn.run(create_app(settings), **options)
 
 
 if __name__ == "__main__":

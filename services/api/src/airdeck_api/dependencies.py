@@ -4,27 +4,33 @@ the calling principal. Everything is built per request from what the plugin put 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from datetime import timedelta
 from typing import Annotated, Any
 
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.params import QueryParameter
+from litestar.params import Parameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from airdeck_adapters.airflow import AirflowClient, Deployments
-from airdeck_adapters.cache import CacheStore
+from airdeck_api.actors import actor_of
 from airdeck_api.identity import principal_of
 from airdeck_api.injection import Injected
 from airdeck_api.services.access import DagAccess
 from airdeck_api.services.actions import ActionService
 from airdeck_api.services.audit import Actor, AuditTrail
+from airdeck_api.services.audit_log import AuditReader
+from airdeck_api.services.cached import SharedCache
 from airdeck_api.services.configs import ConfigService
+from airdeck_api.services.context import RequestContext
 from airdeck_api.services.dags import DagService
+from airdeck_api.services.idempotency import Idempotency
 from airdeck_api.services.logs import LogService
 from airdeck_api.services.metadata import MetadataService
 from airdeck_api.services.product import ProductData
 from airdeck_api.services.runs import RunService
+from airdeck_api.settings import Settings
 from airdeck_domain.rbac import Principal
 
 
@@ -40,9 +46,9 @@ def provide_airflow(
     return deployments.get(deployment)
 
 
-def provide_cache(state: State) -> CacheStore:
-    """The shared cache store."""
-    cache: CacheStore = state.cache
+def provide_cache(state: State) -> SharedCache:
+    """The cache every request shares."""
+    cache: SharedCache = state.cache
     return cache
 
 
@@ -60,9 +66,7 @@ def provide_principal(request: Request[Any, Any, Any]) -> Principal:
 
 def provide_actor(request: Request[Any, Any, Any], principal: Injected[Principal]) -> Actor:
     """Who acts, from which address (for the audit log)."""
-    return Actor(
-        user_id=principal.subject, ip_address=request.client.host if request.client else None
-    )
+    return actor_of(request)
 
 
 def provide_audit(state: State) -> AuditTrail:
@@ -84,65 +88,90 @@ def provide_access(
     return DagAccess(principal, airflow, product)
 
 
-def provide_dag_service(
+def provide_context(
     airflow: Injected[AirflowClient],
-    cache: Injected[CacheStore],
+    cache: Injected[SharedCache],
+    db_session: Injected[AsyncSession],
     product: Injected[ProductData],
     access: Injected[DagAccess],
-) -> DagService:
+    audit: Injected[AuditTrail],
+    actor: Injected[Actor],
+) -> RequestContext:
+    """What every use case of this request works with."""
+    return RequestContext(
+        airflow=airflow,
+        cache=cache,
+        session=db_session,
+        product=product,
+        access=access,
+        audit=audit,
+        actor=actor,
+    )
+
+
+def provide_dag_service(context: Injected[RequestContext]) -> DagService:
     """DAG use cases for the requested deployment."""
-    return DagService(airflow, cache, product, access)
+    return DagService(context)
 
 
-def provide_run_service(
-    airflow: Injected[AirflowClient], cache: Injected[CacheStore]
-) -> RunService:
+def provide_run_service(context: Injected[RequestContext]) -> RunService:
     """Run use cases for the requested deployment."""
-    return RunService(airflow, cache)
+    return RunService(context)
 
 
-def provide_log_service(airflow: Injected[AirflowClient]) -> LogService:
-    """Log tailing for the requested deployment."""
-    return LogService(airflow)
+def provide_log_service(state: State, context: Injected[RequestContext]) -> LogService:
+    """Log tailing for the requested deployment, with the API's cursor key."""
+    return LogService(context, state.log_cursors)
 
 
-def provide_actions(
-    airflow: Injected[AirflowClient],
-    db_session: Injected[AsyncSession],
-    access: Injected[DagAccess],
-    audit: Injected[AuditTrail],
-    actor: Injected[Actor],
-    dags: Injected[DagService],
-) -> ActionService:
+def provide_actions(context: Injected[RequestContext], dags: Injected[DagService]) -> ActionService:
     """Audited actions for the caller."""
-    return ActionService(
-        airflow=airflow, session=db_session, access=access, audit=audit, actor=actor, dags=dags
-    )
+    return ActionService(context, dags)
 
 
-def provide_configs(
-    airflow: Injected[AirflowClient],
-    db_session: Injected[AsyncSession],
-    access: Injected[DagAccess],
-    audit: Injected[AuditTrail],
-    actor: Injected[Actor],
-) -> ConfigService:
+def provide_configs(context: Injected[RequestContext]) -> ConfigService:
     """Saved configs for the caller."""
-    return ConfigService(
-        airflow=airflow, session=db_session, access=access, audit=audit, actor=actor
-    )
+    return ConfigService(context)
 
 
-def provide_metadata(
-    airflow: Injected[AirflowClient],
-    product: Injected[ProductData],
-    access: Injected[DagAccess],
-    audit: Injected[AuditTrail],
-    actor: Injected[Actor],
-) -> MetadataService:
+def provide_metadata(context: Injected[RequestContext]) -> MetadataService:
     """Favorites and metadata writes for the caller."""
-    return MetadataService(
-        airflow=airflow, product=product, access=access, audit=audit, actor=actor
+    return MetadataService(context)
+
+
+def provide_audit_log(
+    state: State, db_session: Injected[AsyncSession], principal: Injected[Principal]
+) -> AuditReader:
+    """The audit log as the caller may read it, across every deployment."""
+    deployments: Deployments = state.deployments
+    return AuditReader(principal, deployments, db_session)
+
+
+def provide_idempotency(
+    state: State,
+    request: Request[Any, Any, Any],
+    actor: Injected[Actor],
+    idempotency_key: Annotated[
+        str | None,
+        Parameter(
+            header="Idempotency-Key",
+            min_length=1,
+            max_length=255,
+            description="Send the same key when retrying a write: within the retention window "
+            "(AIRDECK_IDEMPOTENCY_TTL) the first answer is returned again and the action is "
+            "not repeated. A key reused for a different request is refused with 409.",
+        ),
+    ] = None,
+) -> Idempotency:
+    """The caller's Idempotency-Key for this write (none when the header is absent)."""
+    settings: Settings = state.settings
+    return Idempotency(
+        state.sessions,
+        user_id=actor.user_id,
+        key=idempotency_key,
+        route=(request.method, request.url.path, request.url.query),
+        retention=timedelta(seconds=settings.actions.idempotency_ttl),
+        lease=timedelta(seconds=settings.airflow.longest_action),
     )
 
 
@@ -155,10 +184,13 @@ DEPENDENCIES = {
     "audit": Provide(provide_audit, sync_to_thread=False),
     "product": Provide(provide_product, sync_to_thread=False),
     "access": Provide(provide_access, sync_to_thread=False),
+    "context": Provide(provide_context, sync_to_thread=False),
     "dags": Provide(provide_dag_service, sync_to_thread=False),
     "runs": Provide(provide_run_service, sync_to_thread=False),
     "logs": Provide(provide_log_service, sync_to_thread=False),
     "actions": Provide(provide_actions, sync_to_thread=False),
     "configs": Provide(provide_configs, sync_to_thread=False),
     "metadata": Provide(provide_metadata, sync_to_thread=False),
+    "audit_log": Provide(provide_audit_log, sync_to_thread=False),
+    "idempotency": Provide(provide_idempotency, sync_to_thread=False),
 }

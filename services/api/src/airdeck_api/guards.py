@@ -8,6 +8,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from airdeck_api.actors import audit_refusal
 from airdeck_api.identity import principal_of
 from airdeck_domain.rbac import decide
 
@@ -15,11 +16,11 @@ PUBLIC = "public"
 """The ``opt["permission"]`` of routes anyone may call (sign-in, JWKS, the OpenAPI schema)."""
 
 
-def require_permission(
+async def require_permission(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
     """Allow the request only if the principal holds the route's permission (DAG scope is
-    checked again by the handler once the DAG is known)."""
+    checked again by the handler once the DAG is known); a refused write is audited."""
     permission = handler.opt.get("permission")
     if permission == PUBLIC:
         return
@@ -28,4 +29,5 @@ def require_permission(
         raise PermissionDeniedException("This route declares no permission")
     decision = decide(principal_of(connection), permission, None)
     if not decision.allowed:
+        await audit_refusal(connection, handler, decision.reason)
         raise PermissionDeniedException(f"Missing permission '{permission}': {decision.reason}")

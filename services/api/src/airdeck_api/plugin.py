@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
+from datetime import timedelta
 
 from litestar import Litestar, Router
 from litestar.config.app import AppConfig
@@ -21,6 +22,7 @@ from airdeck_api.auth.keys import load_or_create
 from airdeck_api.auth.middleware import authentication_middleware
 from airdeck_api.auth.tokens import LocalTokens, OidcTokens, TokenVerifier
 from airdeck_api.auth.users import LocalUsers
+from airdeck_api.client_address import TrustedProxies, client_address_middleware
 from airdeck_api.controllers.actions import ActionController
 from airdeck_api.controllers.audit import AuditController
 from airdeck_api.controllers.dags import DagController
@@ -32,9 +34,14 @@ from airdeck_api.dependencies import DEPENDENCIES
 from airdeck_api.dev_identity import dev_identity_middleware
 from airdeck_api.guards import require_permission
 from airdeck_api.headers import SecurityHeadersMiddleware
+from airdeck_api.http_cache import ConditionalGetMiddleware
 from airdeck_api.problems import EXCEPTION_HANDLERS
-from airdeck_api.ratelimit import parse_limits, rate_limit_middleware
+from airdeck_api.ratelimit import SignInAttempts, rate_limit_middleware
+from airdeck_api.services.cached import SharedCache
+from airdeck_api.services.logs import LogCursors
+from airdeck_api.services.reconcile import Reconciler
 from airdeck_api.settings import Settings
+from airdeck_api.staleness import stale_header_middleware
 
 API_PREFIX = "/api/orchestrator"
 
@@ -68,20 +75,24 @@ class AirdeckPlugin(InitPluginProtocol):
         app_config.exception_handlers.update(EXCEPTION_HANDLERS)  # type: ignore[arg-type]
         app_config.route_handlers.append(AuthController)
         app_config.middleware.append(SecurityHeadersMiddleware)
-        if settings.auth_mode == "dev":
+        app_config.middleware.append(stale_header_middleware)
+        app_config.middleware.append(
+            client_address_middleware(TrustedProxies(settings.http.trusted_proxies))
+        )
+        if settings.auth.mode == "dev":
             app_config.middleware.append(dev_identity_middleware)
         else:
             app_config.middleware.append(authentication_middleware(self.verifier))
-        app_config.middleware.append(
-            rate_limit_middleware(
-                limiter(settings.redis_url, settings.rate_limit_prefix),
-                parse_limits(settings.rate_limits),
-            )
-        )
+        rate_limiter = limiter(settings.redis.url, settings.redis.prefix)
+        limits = settings.rate_limits.limits
+        app_config.middleware.append(rate_limit_middleware(rate_limiter, limits))
+        # Innermost, so the ETag hashes the body exactly as the handler encoded it.
+        app_config.middleware.append(ConditionalGetMiddleware)
+        self.sign_in_attempts = SignInAttempts(rate_limiter, limits["sign_in_failures"])
         app_config.cors_config = CORSConfig(
-            allow_origins=list(settings.web_origins),
+            allow_origins=list(settings.http.web_origins),
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
             allow_credentials=False,
         )
         app_config.lifespan.append(self._lifespan)
@@ -93,43 +104,55 @@ class AirdeckPlugin(InitPluginProtocol):
         self.local_users: LocalUsers | None = None
         self.local_tokens: LocalTokens | None = None
         self.verifier: TokenVerifier
-        if settings.auth_mode == "oidc":
-            assert settings.oidc_issuer is not None
-            assert settings.oidc_audience is not None
-            self.verifier = OidcTokens(
-                settings.oidc_issuer,
-                settings.oidc_audience,
-                settings.oidc_role_claim,
-                settings.oidc_role_map,
-            )
+        oidc = settings.auth.oidc
+        if oidc is not None:
+            self.verifier = OidcTokens(oidc.issuer, oidc.audience, oidc.role_claim, oidc.role_map)
             return
-        self.local_tokens = LocalTokens(load_or_create(settings.data_dir))
+        self.local_tokens = LocalTokens(load_or_create(settings.storage.data_dir))
         self.verifier = self.local_tokens
-        if settings.auth_mode == "local":
-            self.local_users = LocalUsers(settings.local_users)
+        if settings.auth.mode == "local":
+            self.local_users = LocalUsers(settings.auth.local_users)
 
     @asynccontextmanager
     async def _lifespan(self, app: Litestar) -> AsyncGenerator[None, None]:
         # Migrations are a deliberate step (`make db-upgrade`); refuse to run on an old schema.
-        if not await asyncio.to_thread(migrate.is_current, self.settings.database_url):
+        if not await asyncio.to_thread(migrate.is_current, self.settings.storage.database_url):
             raise RuntimeError(
                 "The product DB is not at the current schema. Run `make db-upgrade` "
                 "(or `airdeck-api db upgrade`) with the same AIRDECK_DATABASE_URL first."
             )
-        engine = create_engine(self.settings.database_url)
+        engine = create_engine(self.settings.storage.database_url)
         app.state.sessions = session_factory(engine)
-        deployments = Deployments(self.settings.deployments)
-        cache: CacheStore = (
-            RedisCache(self.settings.redis_url) if self.settings.redis_url else MemoryCache()
+        deployments = Deployments(self.settings.airflow.deployments)
+        settings = self.settings
+        store: CacheStore = (
+            RedisCache(settings.redis.url, prefix=f"{settings.redis.prefix}:cache:")
+            if settings.redis.url
+            else MemoryCache(settings.cache.max_entries, settings.cache.max_bytes)
         )
+        cache = SharedCache(store, soft_deadline=settings.cache.soft_timeout)
         app.state.settings = self.settings
         app.state.deployments = deployments
         app.state.cache = cache
         app.state.local_users = self.local_users
         app.state.local_tokens = self.local_tokens
+        app.state.log_cursors = await asyncio.to_thread(
+            LogCursors.from_data_dir, self.settings.storage.data_dir
+        )
+        app.state.sign_in_attempts = self.sign_in_attempts
+        reconciler = Reconciler(
+            app.state.sessions,
+            deployments,
+            grace=timedelta(seconds=self.settings.airflow.longest_action),
+            key_retention=timedelta(seconds=self.settings.actions.idempotency_ttl),
+        )
+        reconciling = asyncio.create_task(reconciler.run_forever(self.settings.actions.reconcile_interval))
         try:
             yield
         finally:
+            reconciling.cancel()
+            with suppress(asyncio.CancelledError):
+                await reconciling
             await deployments.aclose()
             await cache.aclose()
             await engine.dispose()

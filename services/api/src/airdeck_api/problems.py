@@ -13,27 +13,11 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import Send
 
-from airdeck_domain.errors import (
-    ConflictError,
-    DomainError,
-    ForbiddenError,
-    InvalidInputError,
-    NotFoundError,
-    UnauthorizedError,
-    UnavailableError,
-)
+from airdeck_api.statuses import status_and_title
+from airdeck_domain.errors import DomainError, InvalidInputError
 
 PROBLEM_JSON = "application/problem+json"
 logger = logging.getLogger("airdeck.api")
-
-_STATUS: dict[type[DomainError], tuple[int, str]] = {
-    NotFoundError: (404, "Not found"),
-    ConflictError: (409, "Conflict"),
-    InvalidInputError: (400, "Invalid input"),
-    UnauthorizedError: (502, "Airflow refused the service account"),
-    ForbiddenError: (403, "Forbidden"),
-    UnavailableError: (503, "Airflow unavailable"),
-}
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
@@ -51,9 +35,7 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> Response[dict
 
 def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
     """Map a domain error onto its HTTP status, keeping its message and field errors."""
-    status, title = next(
-        (v for k, v in _STATUS.items() if isinstance(exc, k)), (500, "Internal error")
-    )
+    status, title = status_and_title(exc)
     errors = exc.errors if isinstance(exc, InvalidInputError) and exc.errors else None
     return problem(status, title, exc.message, errors=errors, deployment=exc.deployment)
 

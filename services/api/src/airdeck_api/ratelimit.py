@@ -1,5 +1,7 @@
 """Per-user rate limits (per client address when unauthenticated), by group of route:
-reads, writes, logs and health (guide §8.3). Answers 429 with ``Retry-After`` and
+reads, writes, logs and health (README.md, "Security"), and sign-in attempts. Each route
+declares its group in ``opt["rate_limit"]`` (as it declares its permission); without one, a
+safe method counts as a read and any other as a write. Answers 429 with ``Retry-After`` and
 ``RateLimit-*`` headers; successful answers carry the ``RateLimit-*`` headers too."""
 
 from __future__ import annotations
@@ -7,12 +9,15 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping
+from urllib.parse import quote
 
 from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
 from litestar.enums import ScopeType
+from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from airdeck_api.client_address import address_bucket
 from airdeck_api.problems import send_problem
 from airdeck_domain.rbac import Principal
 
@@ -21,7 +26,14 @@ DEFAULT_LIMITS = {
     "writes": "10/minute",
     "logs": "30/minute",
     "health": "60/minute",
+    "sign_in": "60/minute",
+    "sign_in_failures": "10/minute",
 }
+"""``sign_in`` counts every sign-in per address; ``sign_in_failures`` the failed ones per
+username and address, so a guesser is stopped without locking out anyone else."""
+RATE_LIMIT_OPT = "rate_limit"
+"""The ``opt`` key a route declares its group under."""
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 API_PREFIX = "/api/"
 
 
@@ -41,13 +53,38 @@ def parse_limits(spec: str) -> dict[str, RateLimitItem]:
         raise ValueError(f"bad rate limit: {exc}") from exc
 
 
-def group_of(method: str, path: str) -> str:
-    """Which limit a request counts against."""
-    if path.rstrip("/").endswith("/health"):
-        return "health"
-    if "/logs" in path:
-        return "logs"
-    return "reads" if method in ("GET", "HEAD", "OPTIONS") else "writes"
+def group_of(handler: BaseRouteHandler, method: str) -> str:
+    """Which limit a request to ``handler`` counts against: the group the route declares,
+    else reads for a safe method and writes for any other."""
+    declared = handler.opt.get(RATE_LIMIT_OPT)
+    if declared is not None:
+        return str(declared)
+    return "reads" if method in SAFE_METHODS else "writes"
+
+
+class SignInAttempts:
+    """Sign-in attempts per username and address bucket. Every attempt takes a place before
+    the password is checked (so parallel guesses cannot overshoot); a success gives the places
+    back, so only failures add up."""
+
+    def __init__(self, limiter: MovingWindowRateLimiter, item: RateLimitItem) -> None:
+        self.limiter = limiter
+        self.item = item
+
+    def _key(self, username: str, address: str) -> tuple[str, str, str]:
+        return ("sign_in_failures", quote(username, safe=""), address_bucket(address))
+
+    async def begin(self, username: str, address: str) -> int | None:
+        """None when an attempt may go on; else the seconds until the next may."""
+        key = self._key(username, address)
+        if await self.limiter.hit(self.item, *key):
+            return None
+        stats = await self.limiter.get_window_stats(self.item, *key)
+        return max(1, math.ceil(stats.reset_time - time.time()))
+
+    async def succeeded(self, username: str, address: str) -> None:
+        """Forget the failures of this username from this address."""
+        await self.limiter.clear(self.item, *self._key(username, address))
 
 
 def rate_limit_middleware(
@@ -68,9 +105,9 @@ def rate_limit_middleware(
             who = (
                 f"user:{user.subject}"
                 if isinstance(user, Principal)
-                else f"ip:{client[0] if client else '?'}"
+                else f"ip:{address_bucket(client[0]) if client else '?'}"
             )
-            group = group_of(scope["method"], scope["path"])
+            group = group_of(scope["route_handler"], scope["method"])
             item = items[group]
             allowed = await limiter.hit(item, group, who)
             stats = await limiter.get_window_stats(item, group, who)

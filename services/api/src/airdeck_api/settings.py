@@ -1,4 +1,9 @@
-"""Configuration from ``AIRDECK_*`` environment variables, validated once at startup."""
+"""Configuration from ``AIRDECK_*`` environment variables, validated once at startup.
+
+One small settings object per concern, each read by its own ``read``; ``Settings`` composes them.
+Every reader notes its problems on the shared ``EnvReader`` instead of stopping at the first, so
+a bad configuration is reported with all its problems at once.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, cast
 
+import msgspec
+from limits import RateLimitItem
+
 from airdeck_adapters.airflow import ApiVersion, DeploymentConfig
+from airdeck_api.auth.users import UsersError, parse_role
+from airdeck_api.client_address import parse_networks
 from airdeck_api.ratelimit import parse_limits
 
 AuthMode = Literal["local", "oidc", "dev"]
-PROJECT_ROOT = Path(__file__).resolve().parents[4]
+DEFAULT_DATA_DIR = Path(".airdeck") / "data"
+"""Relative to the working directory: `make` and the dev scripts run from the repository root."""
+DEFAULT_WEB_ORIGINS = ("http://localhost:3000", "http://127.0.0.1:3000")
 
 
 class SettingsError(ValueError):
@@ -24,150 +36,320 @@ class SettingsError(ValueError):
         self.problems = problems
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything the API needs to start; build it with ``Settings.from_env()``."""
+class EnvReader:
+    """Reads ``AIRDECK_<name>`` variables and collects a sentence for each invalid one."""
 
-    deployments: tuple[DeploymentConfig, ...]
-    api_host: str = "127.0.0.1"
-    api_port: int = 8100
-    data_dir: Path = PROJECT_ROOT / ".airdeck" / "data"
-    database_url: str = ""
-    auth_mode: AuthMode = "local"
-    local_users: str = ""
-    oidc_issuer: str | None = None
-    oidc_audience: str | None = None
-    oidc_role_claim: str = "roles"
-    oidc_role_map: Mapping[str, str] = field(default_factory=dict)
-    redis_url: str | None = None
-    web_origins: tuple[str, ...] = ("http://localhost:3000", "http://127.0.0.1:3000")
-    rate_limits: str = ""
-    rate_limit_prefix: str = "airdeck"
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+        self.problems: list[str] = []
+
+    def text(self, name: str, default: str = "") -> str:
+        """The variable, stripped; ``default`` when unset."""
+        return self.env.get(f"AIRDECK_{name}", default).strip()
+
+    def secret(self, name: str) -> str:
+        """The variable exactly as set (a password may begin or end with a space)."""
+        return self.env.get(f"AIRDECK_{name}", "")
+
+    def integer(self, name: str, default: int) -> int:
+        """A positive whole number; on a problem, noted, ``default``."""
+        return int(self._positive(name, default, int))
+
+    def seconds(self, name: str, default: float) -> float:
+        """A positive number of seconds; on a problem, noted, ``default``."""
+        return float(self._positive(name, default, float))
+
+    def flag(self, name: str) -> bool:
+        """True for ``1``, ``true`` or ``yes`` (any case)."""
+        return self.text(name, "false").lower() in ("1", "true", "yes")
+
+    def problem(self, sentence: str) -> None:
+        """Note one problem; ``Settings.from_env`` raises once every reader has run."""
+        self.problems.append(sentence)
+
+    def _positive(self, name: str, default: float, kind: type[int] | type[float]) -> float:
+        raw = self.text(name, str(default))
+        try:
+            value = kind(raw)
+        except ValueError:
+            self.problem(f"AIRDECK_{name} must be a number, got {raw!r}")
+            return default
+        if value <= 0:
+            self.problem(f"AIRDECK_{name} must be positive, got {raw!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """How the API serves HTTP: where, with how many processes, and for whom."""
+
+    host: str = "127.0.0.1"
+    port: int = 8100
+    workers: int = 1
+    web_origins: tuple[str, ...] = DEFAULT_WEB_ORIGINS
+    trusted_proxies: tuple[str, ...] = ()
     max_body_bytes: int = 256 * 1024
     debug: bool = False
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read and validate the configuration; raises ``SettingsError`` listing every problem."""
-        env = os.environ if env is None else env
-        problems: list[str] = []
-
-        def get(name: str, default: str = "") -> str:
-            return env.get(f"AIRDECK_{name}", default).strip()
-
-        def number(name: str, default: str, kind: type[int] | type[float]) -> float:
-            raw = get(name, default)
-            try:
-                value = kind(raw)
-            except ValueError:
-                problems.append(f"AIRDECK_{name} must be a number, got {raw!r}")
-                return kind(default)
-            if value <= 0:
-                problems.append(f"AIRDECK_{name} must be positive, got {raw!r}")
-            return value
-
-        timeout = float(number("AIRFLOW_TIMEOUT", "10", float))
-        version = get("AIRFLOW_API_VERSION", "v2")
-        if version not in ("v1", "v2"):
-            problems.append(f"AIRDECK_AIRFLOW_API_VERSION must be 'v1' or 'v2', got {version!r}")
-            version = "v2"
-        deployments: list[DeploymentConfig] = []
-        url = get("AIRFLOW_URL")
-        if not url:
-            problems.append("AIRDECK_AIRFLOW_URL is required (e.g. http://127.0.0.1:8080)")
-        elif not url.startswith(("http://", "https://")):
-            problems.append(f"AIRDECK_AIRFLOW_URL must start with http:// or https://, got {url!r}")
-        username = get("AIRFLOW_USERNAME")
-        if url and not username:
-            problems.append("AIRDECK_AIRFLOW_USERNAME is required (Airdeck's service account)")
-        if url:
-            deployments.append(
-                DeploymentConfig(
-                    name=get("AIRFLOW_NAME", "default"),
-                    url=url,
-                    username=username,
-                    password=env.get("AIRDECK_AIRFLOW_PASSWORD", ""),
-                    api_version=cast(ApiVersion, version),
-                    timeout=timeout,
-                )
-            )
-        deployments += _extra_deployments(get("AIRFLOW_DEPLOYMENTS"), env, timeout, problems)
-        names = [d.name for d in deployments]
-        if len(set(names)) != len(names):
-            problems.append(f"Airflow deployment names must be unique, got {names}")
-
-        port = int(number("API_PORT", "8100", int))
+    def read(cls, env: EnvReader) -> HttpSettings:
+        """``AIRDECK_API_HOST``, ``_API_PORT``, ``_API_WORKERS``, ``_WEB_ORIGINS``,
+        ``_TRUSTED_PROXIES``, ``_MAX_BODY_BYTES`` and ``_DEBUG``."""
+        port = env.integer("API_PORT", cls.port)
         if not 0 < port < 65536:
-            problems.append(f"AIRDECK_API_PORT must be a TCP port, got {port}")
-        data_dir = Path(get("DATA_DIR") or PROJECT_ROOT / ".airdeck" / "data").resolve()
-        database_url = get("DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'airdeck.db'}"
-        if not database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            problems.append(
-                "AIRDECK_DATABASE_URL must be sqlite+aiosqlite:///path or "
-                f"postgresql+asyncpg://user@host/db, got {database_url.split('://')[0]}://…"
-            )
-        auth_mode = get("AUTH_MODE", "local")
-        if auth_mode not in ("local", "oidc", "dev"):
-            problems.append(f"AIRDECK_AUTH_MODE must be local, oidc or dev, got {auth_mode!r}")
-        issuer = get("OIDC_ISSUER") or None
-        audience = get("OIDC_AUDIENCE") or None
-        if auth_mode == "oidc" and not (issuer and audience):
-            problems.append(
-                "AIRDECK_AUTH_MODE=oidc needs AIRDECK_OIDC_ISSUER and AIRDECK_OIDC_AUDIENCE"
-            )
-        role_map: dict[str, str] = {}
-        raw_map = get("OIDC_ROLE_MAP")
-        if raw_map:
-            try:
-                loaded = json.loads(raw_map)
-                if not isinstance(loaded, dict):
-                    raise ValueError
-                role_map = {str(k): str(v) for k, v in loaded.items()}
-            except ValueError:
-                problems.append(
-                    'AIRDECK_OIDC_ROLE_MAP must be a JSON object like {"airdeck-admins": "admin"}'
-                )
-        origins = tuple(o.strip() for o in get("WEB_ORIGINS").split(",") if o.strip())
-        local_users = env.get("AIRDECK_LOCAL_USERS", "")
-        if auth_mode == "local" and not local_users.strip():
-            problems.append(
-                "AIRDECK_AUTH_MODE=local needs AIRDECK_LOCAL_USERS "
-                "(name:password:role[,...]; roles viewer, operator, admin)"
-            )
-        rate_limits = get("RATE_LIMITS")
+            env.problem(f"AIRDECK_API_PORT must be a TCP port, got {port}")
+        trusted_proxies: tuple[str, ...] = ()
         try:
-            parse_limits(rate_limits)
+            trusted_proxies = tuple(str(n) for n in parse_networks(env.text("TRUSTED_PROXIES")))
         except ValueError as exc:
-            problems.append(f"AIRDECK_RATE_LIMITS: {exc}")
-        max_body = int(number("MAX_BODY_BYTES", str(256 * 1024), int))
-        if problems:
-            raise SettingsError(problems)
+            env.problem(f"AIRDECK_TRUSTED_PROXIES: {exc}")
+        origins = tuple(o.strip() for o in env.text("WEB_ORIGINS").split(",") if o.strip())
         return cls(
-            deployments=tuple(deployments),
-            api_host=get("API_HOST", "127.0.0.1"),
-            api_port=port,
-            data_dir=data_dir,
-            database_url=database_url,
-            auth_mode=cast(AuthMode, auth_mode),
-            local_users=local_users,
-            rate_limits=rate_limits,
-            rate_limit_prefix=get("RATE_LIMIT_PREFIX", "airdeck"),
-            max_body_bytes=max_body,
-            oidc_issuer=issuer,
-            oidc_audience=audience,
-            oidc_role_claim=get("OIDC_ROLE_CLAIM", "roles"),
-            oidc_role_map=role_map,
-            redis_url=get("REDIS_URL") or None,
-            web_origins=origins or cls.web_origins,
-            debug=get("DEBUG", "false").lower() in ("1", "true", "yes"),
+            host=env.text("API_HOST", cls.host),
+            port=port,
+            workers=env.integer("API_WORKERS", cls.workers),
+            web_origins=origins or DEFAULT_WEB_ORIGINS,
+            trusted_proxies=trusted_proxies,
+            max_body_bytes=env.integer("MAX_BODY_BYTES", cls.max_body_bytes),
+            debug=env.flag("DEBUG"),
         )
 
 
-def _extra_deployments(
-    raw: str, env: Mapping[str, str], timeout: float, problems: list[str]
-) -> list[DeploymentConfig]:
+@dataclass(frozen=True)
+class AirflowSettings:
+    """The Airflow deployments Airdeck talks to, the first being the default one."""
+
+    deployments: tuple[DeploymentConfig, ...]
+
+    @property
+    def longest_action(self) -> float:
+        """Seconds an action can keep a request busy (a few Airflow calls, each up to its
+        timeout): an idempotency key or audit row pending for longer has been abandoned."""
+        return 4 * max((d.timeout for d in self.deployments), default=10.0) + 30
+
+    @classmethod
+    def read(cls, env: EnvReader, workers: int) -> AirflowSettings:
+        """The deployment of ``AIRDECK_AIRFLOW_URL`` and those of ``_AIRFLOW_DEPLOYMENTS``;
+        ``AIRDECK_AIRFLOW_MAX_IN_FLIGHT`` is shared out among the ``workers`` processes."""
+        timeout = env.seconds("AIRFLOW_TIMEOUT", 10.0)
+        deployments = [*_main_deployment(env, timeout), *_extra_deployments(env, timeout)]
+        names = [d.name for d in deployments]
+        if len(set(names)) != len(names):
+            env.problem(f"Airflow deployment names must be unique, got {names}")
+        # The bound is per deployment: each worker process takes its share of it.
+        per_process = max(1, env.integer("AIRFLOW_MAX_IN_FLIGHT", 8) // max(1, workers))
+        return cls(
+            deployments=tuple(
+                msgspec.structs.replace(d, max_in_flight=per_process) for d in deployments
+            )
+        )
+
+
+@dataclass(frozen=True)
+class StorageSettings:
+    """Where the API keeps its files (signing key) and its product DB."""
+
+    data_dir: Path
+    database_url: str
+
+    @classmethod
+    def read(cls, env: EnvReader) -> StorageSettings:
+        """``AIRDECK_DATA_DIR`` (default ``.airdeck/data`` in the working directory) and
+        ``AIRDECK_DATABASE_URL`` (default a SQLite file in the data dir)."""
+        data_dir = Path(env.text("DATA_DIR") or DEFAULT_DATA_DIR).resolve()
+        database_url = env.text("DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'airdeck.db'}"
+        if not database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            env.problem(
+                "AIRDECK_DATABASE_URL must be sqlite+aiosqlite:///path or "
+                f"postgresql+asyncpg://user@host/db, got {database_url.split('://')[0]}://…"
+            )
+        return cls(data_dir=data_dir, database_url=database_url)
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    """How bearer tokens from an OpenID provider are checked and mapped to roles."""
+
+    issuer: str
+    audience: str
+    role_claim: str = "roles"
+    role_map: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """Who may sign in: local users, or an OpenID provider's tokens (``oidc`` is set exactly
+    in OIDC mode)."""
+
+    mode: AuthMode = "local"
+    local_users: str = ""
+    oidc: OidcSettings | None = None
+
+    @classmethod
+    def read(cls, env: EnvReader) -> AuthSettings:
+        """``AIRDECK_AUTH_MODE``, ``_LOCAL_USERS`` and the ``AIRDECK_OIDC_*`` of the API."""
+        mode = env.text("AUTH_MODE", "local")
+        if mode not in ("local", "oidc", "dev"):
+            env.problem(f"AIRDECK_AUTH_MODE must be local, oidc or dev, got {mode!r}")
+        issuer = env.text("OIDC_ISSUER")
+        audience = env.text("OIDC_AUDIENCE")
+        if mode == "oidc" and not (issuer and audience):
+            env.problem(
+                "AIRDECK_AUTH_MODE=oidc needs AIRDECK_OIDC_ISSUER and AIRDECK_OIDC_AUDIENCE"
+            )
+        role_map = _role_map(env)
+        if mode == "oidc" and not env.text("OIDC_ROLE_MAP"):
+            # Claim values are never roles by themselves: without a map nobody has any role.
+            env.problem(
+                "AIRDECK_AUTH_MODE=oidc needs AIRDECK_OIDC_ROLE_MAP, e.g. "
+                '{"airdeck-admins": "admin"} (to use role names as they are: {"admin": "admin"})'
+            )
+        local_users = env.secret("LOCAL_USERS")
+        if mode == "local" and not local_users.strip():
+            env.problem(
+                "AIRDECK_AUTH_MODE=local needs AIRDECK_LOCAL_USERS "
+                "(name:password:role[,...]; roles viewer, operator, admin)"
+            )
+        oidc = None
+        if mode == "oidc":
+            oidc = OidcSettings(
+                issuer=issuer,
+                audience=audience,
+                role_claim=env.text("OIDC_ROLE_CLAIM", "roles"),
+                role_map=role_map,
+            )
+        return cls(mode=cast(AuthMode, mode), local_users=local_users, oidc=oidc)
+
+
+@dataclass(frozen=True)
+class RateLimitSettings:
+    """The per-group rate limits: the defaults with ``AIRDECK_RATE_LIMITS`` over them."""
+
+    limits: Mapping[str, RateLimitItem] = field(default_factory=lambda: parse_limits(""))
+
+    @classmethod
+    def read(cls, env: EnvReader) -> RateLimitSettings:
+        """``AIRDECK_RATE_LIMITS`` (``group=N/period,...``) over the defaults."""
+        try:
+            return cls(limits=parse_limits(env.text("RATE_LIMITS")))
+        except ValueError as exc:
+            env.problem(f"AIRDECK_RATE_LIMITS: {exc}")
+            return cls()
+
+
+@dataclass(frozen=True)
+class RedisSettings:
+    """The Redis that API processes share cache and rate limits through (none: in-process)."""
+
+    url: str | None = None
+    prefix: str = "airdeck"
+
+    @classmethod
+    def read(cls, env: EnvReader) -> RedisSettings:
+        """``AIRDECK_REDIS_URL`` and ``AIRDECK_RATE_LIMIT_PREFIX`` (its keys' prefix)."""
+        return cls(
+            url=env.text("REDIS_URL") or None, prefix=env.text("RATE_LIMIT_PREFIX", cls.prefix)
+        )
+
+
+@dataclass(frozen=True)
+class CacheSettings:
+    """Bounds of the in-process cache, and how long a read waits for a fresh entry."""
+
+    max_entries: int = 10_000
+    max_bytes: int = 64 * 1024 * 1024
+    soft_timeout: float = 2.0
+
+    @classmethod
+    def read(cls, env: EnvReader) -> CacheSettings:
+        """``AIRDECK_CACHE_MAX_ENTRIES``, ``_CACHE_MAX_BYTES`` and ``_AIRFLOW_SOFT_TIMEOUT``."""
+        return cls(
+            max_entries=env.integer("CACHE_MAX_ENTRIES", cls.max_entries),
+            max_bytes=env.integer("CACHE_MAX_BYTES", cls.max_bytes),
+            soft_timeout=env.seconds("AIRFLOW_SOFT_TIMEOUT", cls.soft_timeout),
+        )
+
+
+@dataclass(frozen=True)
+class ActionSettings:
+    """How long idempotency keys are kept, and how often pending audit rows are settled."""
+
+    idempotency_ttl: float = 24 * 3600
+    reconcile_interval: float = 60
+
+    @classmethod
+    def read(cls, env: EnvReader) -> ActionSettings:
+        """``AIRDECK_IDEMPOTENCY_TTL`` and ``AIRDECK_RECONCILE_INTERVAL``, in seconds."""
+        return cls(
+            idempotency_ttl=env.seconds("IDEMPOTENCY_TTL", cls.idempotency_ttl),
+            reconcile_interval=env.seconds("RECONCILE_INTERVAL", cls.reconcile_interval),
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the API needs to start, by concern; build it with ``Settings.from_env()``."""
+
+    airflow: AirflowSettings
+    storage: StorageSettings
+    http: HttpSettings = HttpSettings()
+    auth: AuthSettings = AuthSettings()
+    rate_limits: RateLimitSettings = RateLimitSettings()
+    redis: RedisSettings = RedisSettings()
+    cache: CacheSettings = CacheSettings()
+    actions: ActionSettings = ActionSettings()
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read and validate the configuration; raises ``SettingsError`` listing every problem."""
+        reader = EnvReader(os.environ if env is None else env)
+        http = HttpSettings.read(reader)
+        settings = cls(
+            airflow=AirflowSettings.read(reader, workers=http.workers),
+            storage=StorageSettings.read(reader),
+            http=http,
+            auth=AuthSettings.read(reader),
+            rate_limits=RateLimitSettings.read(reader),
+            redis=RedisSettings.read(reader),
+            cache=CacheSettings.read(reader),
+            actions=ActionSettings.read(reader),
+        )
+        if reader.problems:
+            raise SettingsError(reader.problems)
+        return settings
+
+
+def _main_deployment(env: EnvReader, timeout: float) -> list[DeploymentConfig]:
+    """The deployment of ``AIRDECK_AIRFLOW_URL``, required."""
+    version = env.text("AIRFLOW_API_VERSION", "v2")
+    if version not in ("v1", "v2"):
+        env.problem(f"AIRDECK_AIRFLOW_API_VERSION must be 'v1' or 'v2', got {version!r}")
+        version = "v2"
+    url = env.text("AIRFLOW_URL")
+    if not url:
+        env.problem("AIRDECK_AIRFLOW_URL is required (e.g. http://127.0.0.1:8080)")
+        return []
+    if not url.startswith(("http://", "https://")):
+        env.problem(f"AIRDECK_AIRFLOW_URL must start with http:// or https://, got {url!r}")
+    username = env.text("AIRFLOW_USERNAME")
+    if not username:
+        env.problem("AIRDECK_AIRFLOW_USERNAME is required (Airdeck's service account)")
+    return [
+        DeploymentConfig(
+            name=env.text("AIRFLOW_NAME", "default"),
+            url=url,
+            username=username,
+            password=env.secret("AIRFLOW_PASSWORD"),
+            api_version=cast(ApiVersion, version),
+            timeout=timeout,
+        )
+    ]
+
+
+def _extra_deployments(env: EnvReader, timeout: float) -> list[DeploymentConfig]:
     """Further deployments from ``AIRDECK_AIRFLOW_DEPLOYMENTS``: a JSON list of objects with
     name, url, username, api_version and ``password_env`` (the variable holding the password)."""
+    raw = env.text("AIRFLOW_DEPLOYMENTS")
     if not raw:
         return []
     try:
@@ -175,29 +357,50 @@ def _extra_deployments(
         if not isinstance(items, list):
             raise ValueError
     except ValueError:
-        problems.append("AIRDECK_AIRFLOW_DEPLOYMENTS must be a JSON list of objects")
+        env.problem("AIRDECK_AIRFLOW_DEPLOYMENTS must be a JSON list of objects")
         return []
     result = []
     for index, item in enumerate(items):
         where = f"AIRDECK_AIRFLOW_DEPLOYMENTS[{index}]"
         if not isinstance(item, dict) or not all(item.get(k) for k in ("name", "url", "username")):
-            problems.append(f"{where} needs name, url and username")
+            env.problem(f"{where} needs name, url and username")
             continue
         version = item.get("api_version", "v2")
         if version not in ("v1", "v2"):
-            problems.append(f"{where}.api_version must be 'v1' or 'v2'")
+            env.problem(f"{where}.api_version must be 'v1' or 'v2'")
             continue
         password_env = item.get("password_env")
-        if password_env and password_env not in env:
-            problems.append(f"{where}.password_env names {password_env}, which is not set")
+        if password_env and password_env not in env.env:
+            env.problem(f"{where}.password_env names {password_env}, which is not set")
         result.append(
             DeploymentConfig(
                 name=str(item["name"]),
                 url=str(item["url"]),
                 username=str(item["username"]),
-                password=env.get(password_env, "") if password_env else "",
+                password=env.env.get(password_env, "") if password_env else "",
                 api_version=version,
                 timeout=float(item.get("timeout", timeout)),
             )
         )
     return result
+
+
+def _role_map(env: EnvReader) -> dict[str, str]:
+    """``AIRDECK_OIDC_ROLE_MAP``, every value checked to be a (possibly scoped) role."""
+    raw = env.text("OIDC_ROLE_MAP")
+    if not raw:
+        return {}
+    try:
+        loaded = json.loads(raw)
+        if not isinstance(loaded, dict):
+            raise ValueError
+    except ValueError:
+        env.problem('AIRDECK_OIDC_ROLE_MAP must be a JSON object like {"airdeck-admins": "admin"}')
+        return {}
+    role_map = {str(k): str(v) for k, v in loaded.items()}
+    for claim, mapped in role_map.items():
+        try:
+            parse_role(mapped, claim)
+        except UsersError as exc:
+            env.problem(f"AIRDECK_OIDC_ROLE_MAP: {exc}")
+    return role_map

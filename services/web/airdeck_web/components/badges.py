@@ -39,8 +39,3 @@ def state_badge(state: rx.Var[str] | str) -> rx.Component:
         variant="soft",
         class_name="state-badge",
     )
-
-
-def state_hex(state: rx.Var[str]) -> rx.Var[str]:
-    """The fill colour of a graph node in ``state``."""
-    return rx.match(state, *[(k, v) for k, v in STATE_HEX.items()], "#607d8b")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import reflex as rx
+from reflex_base.vars.sequence import ArrayVar
 
 from airdeck_web.components.react_flow import Background, Controls, MiniMap, ReactFlow
 
 
 def graph_view(
-    nodes: rx.Var[list[dict[str, Any]]],
-    edges: rx.Var[list[dict[str, Any]]],
+    nodes: ArrayVar[Sequence[dict[str, Any]]],
+    edges: ArrayVar[Sequence[dict[str, Any]]],
     on_node_click: Any,
     view_key: rx.Var[str],
     loaded: rx.Var[bool],

@@ -15,7 +15,8 @@ def layout(*children: rx.Component) -> rx.Component:
             rx.text("Pipelines", color_scheme="gray"),
             rx.spacer(),
             rx.text(AuthState.user, " · ", AuthState.role, size="2", id="whoami"),
-            rx.color_mode.button(size="2", variant="ghost"),
+            # Reflex's stub types rx.color_mode as a plain Var, not its namespace of components.
+            rx.color_mode.button(size="2", variant="ghost"),  # type: ignore[attr-defined]
             rx.button("Sign out", on_click=AuthState.sign_out, size="1", variant="soft"),
             padding="12px 24px",
             border_bottom="1px solid var(--gray-5)",

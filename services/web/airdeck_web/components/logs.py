@@ -73,6 +73,8 @@ def _row(row: Any) -> rx.Component:
             rx.cond(is_match, "rgba(255, 209, 102, 0.18)", "transparent"),
         ),
         id="log-line-" + number.to(str),
+        # Keyed by number, the rows already drawn stay when the window drops its oldest.
+        key=number,
         width="100%",
     )
 
@@ -82,8 +84,10 @@ def log_viewer() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.input(
+                # Not bound to ``LogState.search``: the server's answer to one keystroke would
+                # overwrite the keys typed since. A new key remounts it empty for each log.
+                key=LogState.log_key,
                 placeholder="Search the whole log…",
-                value=LogState.search,
                 on_change=LogState.set_search.debounce(400),
                 size="1",
                 id="log-search",
@@ -125,7 +129,7 @@ def log_viewer() -> rx.Component:
         rx.box(
             LogScroll.create(
                 rx.cond(
-                    LogState.rows.length() > 0,
+                    LogState.has_rows,
                     rx.foreach(LogState.shown_rows, _row),
                     rx.text("No log lines yet.", color="#8d99ae", font_size="12px"),
                 ),

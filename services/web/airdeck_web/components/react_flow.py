@@ -8,7 +8,7 @@ expanded group's dashed box whose header toggles it.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 import reflex as rx
 from reflex_base.event import EventHandler
@@ -112,7 +112,9 @@ class ReactFlow(rx.Component):
     color_mode: Var[Literal["light", "dark", "system"]]
     """Follows the app's resolved colour mode unless given."""
 
-    on_node_click: EventHandler[_clicked_node_id]
+    # Annotated, not subscripted: EventHandler is not generic, so only this spelling is a type;
+    # Reflex reads the args spec from the annotation's metadata either way.
+    on_node_click: Annotated[EventHandler, _clicked_node_id]
 
     def add_imports(self) -> dict[str, Any]:
         """The stylesheet, and what the node renderer uses."""
@@ -127,7 +129,7 @@ class ReactFlow(rx.Component):
         return [NODE_CODE]
 
     @classmethod
-    def create(cls, *children: Any, **props: Any) -> rx.Component:
+    def create(cls, *children: Any, **props: Any) -> Self:
         """A flow drawing Airdeck nodes: read-only, fitted to the view at first."""
         props.setdefault("node_types", Var(NODE_TYPES).to(dict))
         props.setdefault("fit_view", True)
@@ -153,7 +155,7 @@ class MiniMap(rx.Component):
     zoomable: Var[bool]
 
     @classmethod
-    def create(cls, *children: Any, **props: Any) -> rx.Component:
+    def create(cls, *children: Any, **props: Any) -> Self:
         """A minimap coloured like the nodes, which can pan and zoom the flow."""
         # Inline: the minimap may be compiled into a module without the flow's custom code.
         props.setdefault("node_color", Var("((node) => node.data.color)"))

@@ -10,7 +10,7 @@ import reflex as rx
 
 def data_table(
     titles: Sequence[str],
-    items: rx.Var[list[dict[str, Any]]],
+    items: rx.Var[Sequence[dict[str, Any]]],
     row: Callable[[Any], rx.Component],
     **props: Any,
 ) -> rx.Component:

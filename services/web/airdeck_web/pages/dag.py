@@ -13,6 +13,9 @@ from airdeck_web.components.tables import data_table
 from airdeck_web.components.times import relative_time
 from airdeck_web.states.dag import RUNS_PAGE, DagState
 
+# mypy resolves an rx.Field[dict] state var to an ArrayVar (it picks the wrong overload of
+# Field.__get__); Reflex makes it an ObjectVar, so its lookups carry a type: ignore.
+
 
 def field_input(field: Any) -> rx.Component:
     name = field["name"].to(str)
@@ -22,12 +25,12 @@ def field_input(field: Any) -> rx.Component:
             field["kind"] == "enum",
             rx.select(
                 field["options"].to(list[str]),
-                value=DagState.values.get(name, ""),
+                value=DagState.values.get(name, ""),  # type: ignore[attr-defined]
                 on_change=lambda v: DagState.set_value(name, v),
                 name=name,
             ),
             rx.input(
-                value=DagState.values.get(name, ""),
+                value=DagState.values.get(name, ""),  # type: ignore[attr-defined]
                 on_change=lambda v: DagState.set_value(name, v),
                 type=rx.cond(
                     (field["kind"] == "integer") | (field["kind"] == "number"), "number", "text"
@@ -40,7 +43,7 @@ def field_input(field: Any) -> rx.Component:
         rx.cond(
             DagState.field_errors.contains(name),
             rx.text(
-                DagState.field_errors.get(name, ""),
+                DagState.field_errors.get(name, ""),  # type: ignore[attr-defined]
                 color_scheme="red",
                 size="1",
                 class_name="field-error",
@@ -182,14 +185,14 @@ def runs_tab() -> rx.Component:
             rx.button(
                 "Previous",
                 variant="soft",
-                on_click=DagState.go_to_runs_page(DagState.runs_page - 1),
+                on_click=DagState.go_to_runs_page((DagState.runs_page - 1).to(int)),
                 disabled=DagState.runs_page <= 1,
             ),
             rx.text("Page ", DagState.runs_page),
             rx.button(
                 "Next",
                 variant="soft",
-                on_click=DagState.go_to_runs_page(DagState.runs_page + 1),
+                on_click=DagState.go_to_runs_page((DagState.runs_page + 1).to(int)),
                 disabled=DagState.runs_page * RUNS_PAGE >= DagState.runs_total,
             ),
         ),
@@ -201,13 +204,13 @@ def details_tab() -> rx.Component:
     return rx.vstack(
         rx.text(
             "Environment: ",
-            rx.cond(DagState.dag["environment"], DagState.dag["environment"].to(str), "—"),
+            rx.cond(DagState.dag["environment"], DagState.dag["environment"].to(str), "—"),  # type: ignore[call-overload]
         ),
         rx.text(
             "Owner team: ",
-            rx.cond(DagState.dag["owner_team"], DagState.dag["owner_team"].to(str), "—"),
+            rx.cond(DagState.dag["owner_team"], DagState.dag["owner_team"].to(str), "—"),  # type: ignore[call-overload]
         ),
-        rx.text("File: ", DagState.dag["file_path"].to(str)),
+        rx.text("File: ", DagState.dag["file_path"].to(str)),  # type: ignore[call-overload]
         rx.cond(
             DagState.can_edit_metadata,
             rx.form(
@@ -215,12 +218,12 @@ def details_tab() -> rx.Component:
                     rx.input(
                         name="environment",
                         placeholder="environment",
-                        default_value=DagState.dag.get("environment", ""),
+                        default_value=DagState.dag.get("environment", ""),  # type: ignore[attr-defined]
                     ),
                     rx.input(
                         name="owner_team",
                         placeholder="owner team",
-                        default_value=DagState.dag.get("owner_team", ""),
+                        default_value=DagState.dag.get("owner_team", ""),  # type: ignore[attr-defined]
                     ),
                     rx.input(
                         name="custom_tags",
@@ -259,7 +262,7 @@ def dag_page() -> rx.Component:
             ),
             align="center",
         ),
-        rx.text(DagState.dag.get("description", ""), color_scheme="gray"),
+        rx.text(DagState.dag.get("description", ""), color_scheme="gray"),  # type: ignore[attr-defined]
         rx.hstack(
             *[
                 rx.hstack(

@@ -10,10 +10,12 @@ from airdeck_web.states.auth import AuthState
 
 
 def _error() -> rx.Component:
-    return rx.cond(
+    # rx.cond comes from a Reflex package without a py.typed marker, so mypy sees it untyped.
+    error: rx.Component = rx.cond(
         AuthState.sign_in_error != "",
         rx.callout(AuthState.sign_in_error, color_scheme="red", id="sign-in-error"),
     )
+    return error
 
 
 def _password_form() -> rx.Component:

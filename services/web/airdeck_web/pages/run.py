@@ -14,6 +14,9 @@ from airdeck_web.components.tables import data_table
 from airdeck_web.components.times import relative_time
 from airdeck_web.states.run import RunState
 
+# mypy resolves an rx.Field[dict] state var to an ArrayVar (it picks the wrong overload of
+# Field.__get__); Reflex makes it an ObjectVar, so its lookups carry a type: ignore.
+
 
 def grid_row(task: Any) -> rx.Component:
     return rx.table.row(
@@ -177,9 +180,9 @@ def run_page() -> rx.Component:
         rx.hstack(
             rx.link("← ", RunState.dag_id, href="/workflows/" + RunState.dag_id),
             rx.heading(RunState.run_id, size="5", id="run-title"),
-            rx.box(state_badge(RunState.run["state"].to(str)), id="run-state"),
-            rx.text(RunState.run["took"].to(str), id="run-duration"),
-            relative_time(RunState.run["started"].to(str), RunState.run["started_exact"].to(str)),
+            rx.box(state_badge(RunState.run["state"].to(str)), id="run-state"),  # type: ignore[call-overload]
+            rx.text(RunState.run["took"].to(str), id="run-duration"),  # type: ignore[call-overload]
+            relative_time(RunState.run["started"].to(str), RunState.run["started_exact"].to(str)),  # type: ignore[call-overload]
             align="center",
             wrap="wrap",
         ),

@@ -18,9 +18,12 @@ HEALTH_COLORS = {
     "unknown": "#9e9e9e",
 }
 
+# mypy resolves an rx.Field[dict] state var to an ArrayVar (it picks the wrong overload of
+# Field.__get__); Reflex makes it an ObjectVar, so its lookups carry a type: ignore.
+
 
 def health_dot(part: str) -> rx.Component:
-    status = WorkflowsState.health.get(part, "unknown")
+    status = WorkflowsState.health.get(part, "unknown")  # type: ignore[attr-defined]
     return rx.tooltip(
         rx.hstack(
             rx.box(
@@ -34,7 +37,7 @@ def health_dot(part: str) -> rx.Component:
             spacing="1",
             class_name=f"health-{part}",
         ),
-        content=WorkflowsState.health_detail.get(part, part),
+        content=WorkflowsState.health_detail.get(part, part),  # type: ignore[attr-defined]
     )
 
 
@@ -182,7 +185,7 @@ def workflows() -> rx.Component:
         rx.hstack(
             rx.button(
                 "Previous",
-                on_click=WorkflowsState.go_to_page(WorkflowsState.page - 1),
+                on_click=WorkflowsState.go_to_page((WorkflowsState.page - 1).to(int)),
                 disabled=WorkflowsState.page <= 1,
                 variant="soft",
                 id="previous-page",
@@ -199,7 +202,7 @@ def workflows() -> rx.Component:
             ),
             rx.button(
                 "Next",
-                on_click=WorkflowsState.go_to_page(WorkflowsState.page + 1),
+                on_click=WorkflowsState.go_to_page((WorkflowsState.page + 1).to(int)),
                 disabled=WorkflowsState.page >= WorkflowsState.pages,
                 variant="soft",
                 id="next-page",

@@ -19,28 +19,30 @@ from airdeck_web.oidc import (
     exchange_code,
 )
 from airdeck_web.settings import settings
+from airdeck_web.states.event import event
 
 
 class AuthState(rx.State):
     """The signed-in user and what they may do."""
 
-    user: str = ""
-    role: str = ""
-    permissions: list[str] = []
-    scoped_permissions: list[str] = []
-    sign_in_error: str = ""
+    user: rx.Field[str] = rx.field("")
+    role: rx.Field[str] = rx.field("")
+    permissions: rx.Field[list[str]] = rx.field(default_factory=list)
+    scoped_permissions: rx.Field[list[str]] = rx.field(default_factory=list)
+    sign_in_error: rx.Field[str] = rx.field("")
     # Backend-only (leading underscore): Reflex never sends these to the browser.
     _token: str = ""
     _pending_sign_in: dict[str, str] = {}
     _next_path: str = ""
 
     def api(self) -> AirdeckApi:
-        """A client acting as this user."""
-        return AirdeckApi(self._token)
+        """A client acting as this user, from this browser's address."""
+        return AirdeckApi(self._token, client_ip=self._client_ip())
 
-    @rx.var
-    def signed_in(self) -> bool:
-        return bool(self.user)
+    def _client_ip(self) -> str:
+        # Reflex takes it from the browser's connection (or from X-Forwarded-For when its own
+        # trusted_proxy_hops says so), never from what the browser claims by itself.
+        return self.router.session.client_ip
 
     @rx.var
     def can_trigger(self) -> bool:
@@ -77,12 +79,12 @@ class AuthState(rx.State):
         self.permissions = []
         self.scoped_permissions = []
 
-    @rx.event
+    @event
     async def sign_in(self, form: dict[str, Any]) -> Any:
         """Exchange username and password for a token, then go to the workflows."""
         self.sign_in_error = ""
         try:
-            async with AirdeckApi() as api:
+            async with AirdeckApi(client_ip=self._client_ip()) as api:
                 self._token = await api.sign_in(
                     str(form.get("username", "")), str(form.get("password", ""))
                 )
@@ -93,7 +95,7 @@ class AuthState(rx.State):
             return None
         return rx.redirect("/workflows")
 
-    @rx.event
+    @event
     async def start_provider_sign_in(self) -> Any:
         """Send the browser to the OpenID provider's sign-in (OIDC mode), remembering the
         ``state``, ``nonce`` and PKCE verifier here for the way back."""
@@ -110,7 +112,7 @@ class AuthState(rx.State):
         self._pending_sign_in = dataclasses.asdict(pending)
         return rx.redirect(authorization_url(web.oidc, web.redirect_uri, metadata, pending))
 
-    @rx.event
+    @event
     async def finish_provider_sign_in(self) -> Any:
         """On /auth/callback: check the provider's answer against the sign-in started here,
         trade the code for tokens, load the user and go where they were going; on any failure
@@ -142,7 +144,7 @@ class AuthState(rx.State):
         self._next_path = ""
         return rx.redirect(pending.next_path, replace=True)
 
-    @rx.event
+    @event
     async def sign_out(self) -> Any:
         """Forget the token; in OIDC mode also end the session at the provider when it offers
         that, which sends the browser back to the sign-in page."""
@@ -159,7 +161,7 @@ class AuthState(rx.State):
                 return rx.redirect(url)
         return rx.redirect("/")
 
-    @rx.event
+    @event
     async def require_user(self) -> Any:
         """On every page: without a user, try the API as-is (dev mode), else go sign in,
         remembering the page to come back to after a sign-in at the provider."""

@@ -12,6 +12,7 @@ from airdeck_web.api_client import ApiError
 from airdeck_web.flow_elements import flow_edges, flow_nodes, graph_params, group_ids, toggled
 from airdeck_web.rows import shown
 from airdeck_web.states.auth import AuthState
+from airdeck_web.states.event import event
 
 RUNS_PAGE = 20
 
@@ -72,30 +73,30 @@ def conf_from_form(fields: list[dict[str, Any]], values: dict[str, str]) -> dict
 class DagState(AuthState):
     """What /workflows/[dag_id] shows."""
 
-    dag: dict[str, Any] = {}
-    runs: list[dict[str, Any]] = []
-    runs_total: int = 0
-    runs_page: int = 1
-    run_state: str = "all"
-    tab: str = "runs"
-    error: str = ""
-    structure_nodes: list[dict[str, Any]] = []
-    structure_edges: list[dict[str, Any]] = []
-    structure_collapsed: list[str] = []
-    structure_dag: str = ""
-    fields: list[dict[str, Any]] = []
-    values: dict[str, str] = {}
-    field_errors: dict[str, str] = {}
-    dialog_open: bool = False
-    raw_mode: bool = False
-    raw_conf: str = "{}"
-    note: str = ""
-    trigger_error: str = ""
-    last_triggered: str = ""
-    configs: list[dict[str, Any]] = []
-    metadata_message: str = ""
+    dag: rx.Field[dict[str, Any]] = rx.field(default_factory=dict)
+    runs: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
+    runs_total: rx.Field[int] = rx.field(0)
+    runs_page: rx.Field[int] = rx.field(1)
+    run_state: rx.Field[str] = rx.field("all")
+    tab: rx.Field[str] = rx.field("runs")
+    error: rx.Field[str] = rx.field("")
+    structure_nodes: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
+    structure_edges: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
+    structure_collapsed: rx.Field[list[str]] = rx.field(default_factory=list)
+    structure_dag: rx.Field[str] = rx.field("")
+    fields: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
+    values: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
+    field_errors: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
+    dialog_open: rx.Field[bool] = rx.field(False)
+    raw_mode: rx.Field[bool] = rx.field(False)
+    raw_conf: rx.Field[str] = rx.field("{}")
+    note: rx.Field[str] = rx.field("")
+    trigger_error: rx.Field[str] = rx.field("")
+    last_triggered: rx.Field[str] = rx.field("")
+    configs: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
+    metadata_message: rx.Field[str] = rx.field("")
 
-    @rx.event
+    @event
     async def save_metadata(self, form: dict[str, Any]) -> None:
         """Admins: set environment, owner team and custom tags (comma-separated)."""
         body = {
@@ -148,7 +149,7 @@ class DagState(AuthState):
         self.runs_total = int(body["total"])
         self.runs = [shown(r, "duration_seconds") for r in body["runs"]]
 
-    @rx.event
+    @event
     async def load(self) -> None:
         """Fetch the DAG and its runs; open the trigger dialog when the URL asks for it."""
         self.error = ""
@@ -165,18 +166,18 @@ class DagState(AuthState):
             return
         self.dialog_open = self.router.page.params.get("trigger") == "1" and bool(self.dag)
 
-    @rx.event
+    @event
     async def set_run_state(self, value: str) -> None:
         self.run_state = value
         self.runs_page = 1
         await self._runs()
 
-    @rx.event
+    @event
     async def go_to_runs_page(self, page: int) -> None:
         self.runs_page = max(1, page)
         await self._runs()
 
-    @rx.event
+    @event
     async def set_tab(self, value: str) -> None:
         self.tab = value
         if value == "graph" and self.structure_dag != self.dag_id:
@@ -207,14 +208,14 @@ class DagState(AuthState):
         """Changes when the drawn groups do, so the graph is fitted to the view again."""
         return f"{self.structure_dag}|{','.join(self.structure_collapsed)}"
 
-    @rx.event
+    @event
     async def click_structure_node(self, node_id: str) -> None:
         """A click on the structure: a group's node toggles the group; tasks do nothing."""
         if node_id in group_ids(self.structure_nodes):
             self.structure_collapsed = toggled(self.structure_collapsed, node_id)
             await self._structure()
 
-    @rx.event
+    @event
     def open_trigger(self) -> None:
         self.dialog_open = True
         self.field_errors = {}
@@ -222,7 +223,7 @@ class DagState(AuthState):
         self.values = {f["name"]: f["default"] for f in self.fields}
         self.raw_conf = json.dumps(conf_from_form(self.fields, self.values), indent=2)
 
-    @rx.event
+    @event
     def close_trigger(self) -> None:
         self.dialog_open = False
 
@@ -231,7 +232,7 @@ class DagState(AuthState):
         conf = conf_from_form(self.fields, self.values)
         return validate_conf(self.dag.get("params_schema") or {}, conf)
 
-    @rx.event
+    @event
     def set_value(self, name: str, value: str) -> None:
         """Take a field's new value and show at once whether the schema accepts it."""
         self.values = {**self.values, name: value}
@@ -241,28 +242,28 @@ class DagState(AuthState):
             **({name: problems[name]} if name in problems else {}),
         }
 
-    @rx.event
+    @event
     def set_raw_mode(self, value: bool) -> None:
         if value:
             self.raw_conf = json.dumps(conf_from_form(self.fields, self.values), indent=2)
         self.raw_mode = value
 
-    @rx.event
+    @event
     def set_raw_conf(self, value: str) -> None:
         self.raw_conf = value
 
-    @rx.event
+    @event
     def set_note(self, value: str) -> None:
         self.note = value
 
-    @rx.event
+    @event
     def use_config(self, config_id: str) -> None:
         chosen = next((c for c in self.configs if c["id"] == config_id), None)
         if chosen:
             self.values = {**self.values, **{k: str(v) for k, v in chosen["conf"].items()}}
             self.raw_conf = json.dumps(chosen["conf"], indent=2)
 
-    @rx.event
+    @event
     async def save_config(self, form: dict[str, Any]) -> None:
         """Save the trigger form's conf under the name given, checked against the params."""
         name = str(form.get("config_name", "")).strip()
@@ -282,7 +283,7 @@ class DagState(AuthState):
         except ApiError as exc:
             self.trigger_error = exc.detail
 
-    @rx.event
+    @event
     async def submit_trigger(self) -> Any:
         """Trigger with the form's (or raw JSON's) conf; the API's field errors show inline."""
         self.field_errors = {}

@@ -1,5 +1,6 @@
 """The task drawer's live log: a window of rows, tailed while the task runs, searchable over the
-whole log, with foldable groups. The whole log never lives in the state, only its window."""
+whole log, with foldable groups. The browser gets only the window; the lines read so far stay
+on the server (backend-only vars), so search, jumps and download cost no API call."""
 
 from __future__ import annotations
 
@@ -10,14 +11,27 @@ from typing import Any
 import reflex as rx
 
 from airdeck_domain.polling import next_interval
-from airdeck_web.api_client import ApiError
-from airdeck_web.log_window import MAX_ROWS, around, matches, newest, to_rows, visible
+from airdeck_web.api_client import AirdeckApi, ApiError
+from airdeck_web.log_window import kept, matches, newest, searchable, to_rows, visible, window
+from airdeck_web.states.event import event
 from airdeck_web.states.run import RunState
+from airdeck_web.tabs import Presence
 
 SCROLL_TO_END = (
     "requestAnimationFrame(() => { const el = document.getElementById('log-view');"
     " if (el) { el.scrollTop = el.scrollHeight; } })"
 )
+
+
+async def read_chunk(
+    api: AirdeckApi, path: tuple[str, ...], map_index: int, cursor: str
+) -> dict[str, Any]:
+    """The log lines at API ``path`` after ``cursor`` (from the start when empty)."""
+    params: dict[str, Any] = {"map_index": map_index}
+    if cursor:
+        params["cursor"] = cursor
+    chunk: dict[str, Any] = await api.orchestrator("GET", *path, params=params)
+    return chunk
 
 
 def scroll_to_line(number: int) -> str:
@@ -33,27 +47,45 @@ def scroll_to_line(number: int) -> str:
 class LogState(RunState):
     """The open task instance's log (``RunState.selected`` at ``RunState.map_index``)."""
 
-    rows: list[dict[str, Any]] = []
-    total: int = 0
+    total: rx.Field[int] = rx.field(0)
     """Rows read so far; the next row to arrive gets number ``total + 1``."""
-    open_groups: list[int] = []
-    cursor: str = ""
-    complete: bool = False
-    at_end: bool = True
+    open_groups: rx.Field[list[int]] = rx.field(default_factory=list)
+    cursor: rx.Field[str] = rx.field("")
+    complete: rx.Field[bool] = rx.field(False)
+    at_end: rx.Field[bool] = rx.field(True)
     """The window shows the newest rows (so tailing appends to it)."""
-    folded: list[int] = []
-    search: str = ""
-    found: list[int] = []
-    found_total: int = 0
-    current: int = -1
+    folded: rx.Field[list[int]] = rx.field(default_factory=list)
+    search: rx.Field[str] = rx.field("")
+    found: rx.Field[list[int]] = rx.field(default_factory=list)
+    found_total: rx.Field[int] = rx.field(0)
+    current: rx.Field[int] = rx.field(-1)
     """Index into ``found`` of the match shown, -1 before the first jump."""
-    tailing: bool = False
-    message: str = ""
+    tailing: rx.Field[bool] = rx.field(False)
+    message: rx.Field[str] = rx.field("")
+    # Backend-only (leading underscore): the log is read through the API once, by opening it
+    # and then tailing it; everything else is cut from these.
+    _rows: list[dict[str, Any]] = []
+    """The window; the browser gets it as ``shown_rows`` (less the folded lines) only."""
+    _lines: list[dict[str, Any]] = []
+    """Every line read so far, as ``log_window.kept`` keeps it."""
+    _texts: list[str] = []
+    """Every row read so far (row ``n`` at ``n - 1``) as search reads it (``searchable``)."""
+    _opened: int = 0
+    """Counts the logs opened in this tab, so a tail read made for another one is dropped."""
 
     @rx.var
     def shown_rows(self) -> list[dict[str, Any]]:
         """The window's rows, less those inside folded groups."""
-        return visible(self.rows, self.folded)
+        return visible(self._rows, self.folded)
+
+    @rx.var
+    def has_rows(self) -> bool:
+        return bool(self._rows)
+
+    @rx.var
+    def log_key(self) -> str:
+        """Changes with each log opened (the search box starts empty again)."""
+        return str(self._opened)
 
     @rx.var
     def current_line(self) -> int:
@@ -62,9 +94,9 @@ class LogState(RunState):
     @rx.var
     def range_label(self) -> str:
         """Which lines the window holds, when it does not hold them all."""
-        if not self.rows or (self.rows[0]["number"] == 1 and self.at_end):
+        if not self._rows or (self._rows[0]["number"] == 1 and self.at_end):
             return f"{self.total} lines"
-        return f"lines {self.rows[0]['number']} to {self.rows[-1]['number']} of {self.total} read"
+        return f"lines {self._rows[0]['number']} to {self._rows[-1]['number']} of {self.total} read"
 
     @rx.var
     def match_label(self) -> str:
@@ -75,61 +107,41 @@ class LogState(RunState):
         position = f"{self.current + 1} of " if self.current >= 0 else ""
         return f"{position}{self.found_total} matches"
 
-    async def _chunk(self, cursor: str) -> dict[str, Any]:
-        params: dict[str, Any] = {"map_index": self.map_index}
-        if cursor:
-            params["cursor"] = cursor
-        async with self.api() as api:
-            chunk: dict[str, Any] = await api.orchestrator(
-                "GET", *self.task_path("logs"), params=params
-            )
-        return chunk
-
-    async def _raw_lines(self) -> tuple[list[dict[str, Any]], str, bool]:
-        """Every line of the log as the API gives it now, the cursor after them and whether the
-        log is complete (the lines are held only while handling one event, never stored)."""
-        lines: list[dict[str, Any]] = []
-        cursor = ""
-        while True:
-            chunk = await self._chunk(cursor)
-            lines += chunk["lines"]
-            cursor = chunk["cursor"] or ""
-            if chunk["is_complete"] or not chunk["lines"] or not cursor:
-                return lines, cursor, bool(chunk["is_complete"])
-
-    async def _reread(self) -> list[dict[str, Any]]:
-        """Read the whole log again and carry on tailing from its end; returns every row (the
-        caller puts the window where it wants it)."""
-        lines, self.cursor, self.complete = await self._raw_lines()
-        whole, self.open_groups = to_rows(lines, 1, [])
-        self.total = len(whole)
-        return whole
-
-    def _window(self, whole: list[dict[str, Any]], number: int | None = None) -> None:
-        """Show the newest rows of ``whole`` or, given a row ``number``, the rows around it."""
-        self.rows = newest(whole) if number is None else around(whole, number)
-        self.at_end = not self.rows or self.rows[-1]["number"] == self.total
-
     def _take(self, chunk: dict[str, Any]) -> bool:
         """Add a chunk after what was read; True when it brought lines."""
         new, self.open_groups = to_rows(chunk["lines"], self.total + 1, self.open_groups)
+        self._lines.extend(kept(line) for line in chunk["lines"])
+        self._texts.extend(searchable(row["text"]) for row in new)
         self.total += len(new)
         if self.at_end:
-            self.rows = newest(self.rows + new)
+            self._rows = newest(self._rows + new)
         self.cursor = chunk["cursor"] or ""
         self.complete = bool(chunk["is_complete"])
         return bool(new)
 
-    @rx.event
+    def _show(self, number: int | None = None) -> None:
+        """Put the window on the newest rows or, given a row ``number``, the rows around it."""
+        self._rows = window(self._lines, self.total, number)
+        self.at_end = not self._rows or self._rows[-1]["number"] == self.total
+
+    def _find(self) -> None:
+        """Search every row read so far for ``search`` (no API call: a keystroke costs none)."""
+        self.found, self.found_total = matches(self._texts, self.search)
+        self.current = min(self.current, len(self.found) - 1)
+
+    @event
     async def open(self) -> Any:
-        """Start reading the selected instance's log from the top, then follow it."""
-        self.rows, self.total, self.open_groups, self.folded = [], 0, [], []
+        """Read the selected instance's log from the top, then follow it."""
+        self._rows, self.total, self.open_groups, self.folded = [], 0, [], []
         self.cursor, self.complete, self.at_end, self.message = "", False, True, ""
         self.search, self.found, self.found_total, self.current = "", [], 0, -1
+        self._lines, self._texts = [], []
+        self._opened += 1
         if not self.can_read_logs or not self.selected:
             return None
         try:
-            self._take(await self._chunk(""))
+            async with self.api() as api:
+                self._take(await read_chunk(api, self.task_path("logs"), self.map_index, ""))
         except ApiError as exc:
             self.message = exc.detail
             return None
@@ -138,99 +150,80 @@ class LogState(RunState):
             return LogState.tail
         return None
 
-    @rx.event(background=True)
+    @event(background=True)
     async def tail(self) -> None:
         """Fetch only the lines after the cursor until the log is complete or the drawer
-        closes, every 2 s while lines come and less often while they don't. The viewer
-        scrolls along unless the reader scrolled up (see ``components.logs``)."""
+        closes (or its tab is gone), at the polling policy's pace: often while lines come,
+        less often while they don't. The viewer scrolls along unless the reader scrolled up
+        (see ``components.logs``).
+
+        The state is locked only to read where to ask and to apply the answer, never while
+        the API answers, so the reader's search and clicks never wait for a poll."""
         unchanged = 0
+        presence = Presence(self.router.session.client_token)
         while True:
             async with self:
                 interval = next_interval("logs", "success" if self.complete else None, unchanged)
-                if interval is None or not self.drawer_open:
+                if interval is None or not self.drawer_open or presence.gone():
                     self.tailing = False
                     return
             await asyncio.sleep(interval)
             async with self:
-                # The state is locked while reading, so an instance opened meanwhile is
-                # followed from its own cursor on the next round.
                 if self.complete or not self.drawer_open:
                     continue
-                try:
-                    grew = self._take(await self._chunk(self.cursor))
-                except ApiError as exc:
-                    self.message = exc.detail
-                    grew = False
-                else:
-                    self.message = ""
+                opened, cursor = self._opened, self.cursor
+                api, path, map_index = self.api(), self.task_path("logs"), self.map_index
+            try:
+                async with api:
+                    chunk: dict[str, Any] | None = await read_chunk(api, path, map_index, cursor)
+                problem = ""
+            except ApiError as exc:
+                chunk, problem = None, exc.detail
+            async with self:
+                # Another log opened meanwhile is followed from its own cursor next round.
+                if self._opened != opened or self.cursor != cursor:
+                    continue
+                self.message = problem
+                grew = chunk is not None and self._take(chunk)
                 unchanged = 0 if grew else unchanged + 1
-                if grew and self.search and self._whole_log_in_window:
-                    self._search_window()
+                if grew and self.search:
+                    self._find()
 
-    def _search_window(self) -> None:
-        """Search the window alone: enough while it holds the whole log."""
-        self.found, self.found_total = matches(self.rows, self.search)
-        self.current = min(self.current, len(self.found) - 1)
-
-    @property
-    def _whole_log_in_window(self) -> bool:
-        return self.at_end and self.total <= MAX_ROWS
-
-    @rx.event
-    async def set_search(self, value: str) -> Any:
-        """Search the whole log (not only the window) and show the first match."""
+    @event
+    def set_search(self, value: str) -> Any:
+        """Search the whole log read so far (not only the window) and show the first match."""
         self.search = value
         self.current = -1
-        if not value:
-            self.found, self.found_total = [], 0
-            return None
-        if self._whole_log_in_window:
-            self._search_window()
-        else:
-            try:
-                whole = await self._reread()
-            except ApiError as exc:
-                self.message = exc.detail
-                return None
-            self.found, self.found_total = matches(whole, value)
-            self._window(whole, self.found[0] if self.found else None)
-        return await self._jump(0) if self.found else None
+        self._find()
+        return self._jump(0) if self.found else None
 
-    async def _jump(self, index: int) -> Any:
+    def _jump(self, index: int) -> Any:
         """Show match ``index`` (wrapping around), unfolding the groups it sits in."""
         self.current = index % len(self.found)
         number = self.found[self.current]
-        if not any(row["number"] == number for row in self.rows):
-            try:
-                self._window(await self._reread(), number)
-            except ApiError as exc:
-                self.message = exc.detail
-                return None
-        for row in self.rows:
+        if not any(row["number"] == number for row in self._rows):
+            self._show(number)
+        for row in self._rows:
             if row["number"] == number:
                 self.folded = [g for g in self.folded if g not in row["within"]]
         return rx.call_script(scroll_to_line(number))
 
-    @rx.event
-    async def next_match(self) -> Any:
-        return await self._jump(self.current + 1) if self.found else None
+    @event
+    def next_match(self) -> Any:
+        return self._jump(self.current + 1) if self.found else None
 
-    @rx.event
-    async def previous_match(self) -> Any:
-        return await self._jump(self.current - 1) if self.found else None
+    @event
+    def previous_match(self) -> Any:
+        return self._jump(self.current - 1) if self.found else None
 
-    @rx.event
-    async def resume(self) -> Any:
+    @event
+    def resume(self) -> Any:
         """Back to the newest lines, following them again."""
         if not self.at_end:
-            try:
-                self._window(await self._reread())
-            except ApiError as exc:
-                self.message = exc.detail
-                return None
+            self._show()
         return rx.call_script(SCROLL_TO_END)
 
-    @rx.event
+    @event
     def toggle_fold(self, number: int) -> None:
         """Fold a log group's lines under its header, or unfold them."""
         self.folded = (
@@ -239,16 +232,12 @@ class LogState(RunState):
             else [*self.folded, number]
         )
 
-    @rx.event
-    async def download(self) -> Any:
-        """The whole log of the open instance as a file (the viewer keeps only a window)."""
-        try:
-            lines, _, _ = await self._raw_lines()
-        except ApiError as exc:
-            self.message = exc.detail
-            return None
+    @event
+    def download(self) -> Any:
+        """The open instance's log as read so far, as a file (the viewer shows only a window;
+        a live log is at most one tail poll behind)."""
         name = f"{self.dag_id}.{self.selected}" + (
             f".{self.map_index}" if self.map_index >= 0 else ""
         )
-        text = "\n".join(str(line["text"]) for line in lines)
+        text = "\n".join(str(line["text"]) for line in self._lines)
         return rx.download(data=text + "\n", filename=f"{name}.log")

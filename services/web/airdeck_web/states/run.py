@@ -12,6 +12,8 @@ from airdeck_web.api_client import ApiError
 from airdeck_web.flow_elements import flow_edges, flow_nodes, graph_params, group_ids, toggled
 from airdeck_web.rows import shown
 from airdeck_web.states.auth import AuthState
+from airdeck_web.states.event import event
+from airdeck_web.tabs import Presence
 
 MAX_INSTANCES = 200
 """The drawer lists a mapped task's first instances, at most this many (the API pages them)."""
@@ -20,20 +22,22 @@ MAX_INSTANCES = 200
 class RunState(AuthState):
     """What /workflows/[dag_id]/runs/[run_id] shows."""
 
-    run: dict[str, Any] = {}
-    nodes: list[dict[str, Any]] = []
-    edges: list[dict[str, Any]] = []
-    collapsed: list[str] = []
-    tasks: list[dict[str, Any]] = []
-    error: str = ""
-    watching: bool = False
+    run: rx.Field[dict[str, Any]] = rx.field(default_factory=dict)
+    nodes: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
+    edges: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
+    collapsed: rx.Field[list[str]] = rx.field(default_factory=list)
+    tasks: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
+    error: rx.Field[str] = rx.field("")
+    watching: rx.Field[bool] = rx.field(False)
     # The drawer
-    selected: str = ""
-    drawer_open: bool = False
-    instances: list[dict[str, Any]] = []
-    instances_total: int = 0
-    map_index: int = -1
-    action_message: str = ""
+    selected: rx.Field[str] = rx.field("")
+    drawer_open: rx.Field[bool] = rx.field(False)
+    instances: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
+    instances_total: rx.Field[int] = rx.field(0)
+    map_index: rx.Field[int] = rx.field(-1)
+    action_message: rx.Field[str] = rx.field("")
+    _snapshot_etag: str = ""
+    """The ETag of the snapshot shown, so a poll that finds nothing changed costs a 304."""
 
     @rx.var
     def dag_id(self) -> str:
@@ -54,17 +58,23 @@ class RunState(AuthState):
         instance = next((i for i in self.instances if i["map_index"] == self.map_index), {})
         return {**task, **instance}
 
-    async def _refresh(self) -> bool:
-        """Fetch run, graph and tasks; True when something changed."""
+    def _snapshot_request(self) -> tuple[tuple[str, ...], dict[str, str]]:
+        """The snapshot route's path, as segments, and its query for the groups collapsed now."""
+        path = ("dags", self.dag_id, "runs", self.run_id, "snapshot")
+        return path, graph_params(self.collapsed)
+
+    def _apply(self, snapshot: dict[str, Any] | None, etag: str) -> bool:
+        """Show a snapshot (None: the one shown has not changed); True when a state changed."""
+        if snapshot is None:
+            # Nothing changed but the clock: "started 3 min ago" moves on.
+            self.run = shown(self.run, "duration_seconds")
+            self.tasks = [shown(t, "duration") for t in self.tasks]
+            return False
+        self._snapshot_etag = etag
         before = (self.run.get("state"), [t.get("state") for t in self.tasks])
-        async with self.api() as api:
-            run = (await api.orchestrator("GET", "dags", self.dag_id, "runs", self.run_id))["run"]
-            graph = await self._graph(api)
-            tasks = (
-                await api.orchestrator("GET", "dags", self.dag_id, "runs", self.run_id, "tasks")
-            )["tasks"]
-        self.run = shown(run, "duration_seconds")
-        self._draw(graph)
+        self.run = shown(snapshot["run"], "duration_seconds")
+        self.nodes = flow_nodes(snapshot["graph"]["nodes"], self.collapsed)
+        self.edges = flow_edges(snapshot["graph"]["edges"])
         self.tasks = [
             {
                 **shown(t, "duration"),
@@ -72,55 +82,48 @@ class RunState(AuthState):
                     f"{k}:{v}" for k, v in sorted((t.get("state_counts") or {}).items())
                 ),
             }
-            for t in tasks
+            for t in snapshot["tasks"]
         ]
         return before != (self.run.get("state"), [t.get("state") for t in self.tasks])
 
-    async def _graph(self, api: Any) -> dict[str, Any]:
-        """The run's graph from the API, with the collapsed groups as one node each."""
-        graph: dict[str, Any] = await api.orchestrator(
-            "GET",
-            "dags",
-            self.dag_id,
-            "runs",
-            self.run_id,
-            "graph",
-            params=graph_params(self.collapsed),
-        )
-        return graph
-
-    def _draw(self, graph: dict[str, Any]) -> None:
-        self.nodes = flow_nodes(graph["nodes"], self.collapsed)
-        self.edges = flow_edges(graph["edges"])
+    async def _refresh(self) -> bool:
+        """Fetch the run's snapshot (run, graph and tasks in one call, or a 304 when nothing
+        changed since the one shown); True when a state changed."""
+        path, params = self._snapshot_request()
+        async with self.api() as api:
+            snapshot, etag = await api.orchestrator_if_changed(
+                self._snapshot_etag, *path, params=params
+            )
+        return self._apply(snapshot, etag)
 
     @rx.var
     def graph_key(self) -> str:
         """Changes when the drawn groups do, so the graph is fitted to the view again."""
         return f"{self.run_id}|{','.join(self.collapsed)}"
 
-    @rx.event
+    @event
     async def click_node(self, node_id: str) -> Any:
         """A click on the graph: a group's node toggles the group, a task's opens the drawer."""
         if node_id in group_ids(self.nodes):
             return RunState.toggle_group(node_id)
         return RunState.select_task(node_id)
 
-    @rx.event
+    @event
     async def toggle_group(self, group_id: str) -> None:
         """Collapse the group into one node, or expand it again, and fetch the graph anew."""
         self.collapsed = toggled(self.collapsed, group_id)
         try:
-            async with self.api() as api:
-                self._draw(await self._graph(api))
+            await self._refresh()
         except ApiError as exc:
             self.error = exc.detail
 
-    @rx.event
+    @event
     async def load(self) -> Any:
         """Fetch the run, then poll while it runs (2 s → 5 s → 10 s when nothing changes)."""
         self.error = ""
         self.drawer_open = False
         self.collapsed = []
+        self._snapshot_etag = ""
         try:
             await self._refresh()
         except ApiError as exc:
@@ -131,23 +134,43 @@ class RunState(AuthState):
             return RunState.watch
         return None
 
-    @rx.event(background=True)
+    @event(background=True)
     async def watch(self) -> None:
+        """Poll the run's snapshot at the polling policy's pace while its page is open (and its
+        tab there).
+
+        The state is locked only to read what to ask and to apply the answer, never while the
+        API answers, so the reader's clicks never wait for a poll."""
         unchanged = 0
+        presence = Presence(self.router.session.client_token)
         while True:
             async with self:
                 interval = next_interval("run", self.run.get("state"), unchanged)
-                if interval is None or "/runs/" not in self.router.page.path:
+                if interval is None or "/runs/" not in self.router.page.path or presence.gone():
                     self.watching = False
                     return
             await asyncio.sleep(interval)
             async with self:
-                try:
-                    unchanged = 0 if await self._refresh() else unchanged + 1
-                except ApiError as exc:
-                    self.error = exc.detail
+                api, etag = self.api(), self._snapshot_etag
+                asked = self._snapshot_request()
+            try:
+                async with api:
+                    snapshot, etag = await api.orchestrator_if_changed(
+                        etag, *asked[0], params=asked[1]
+                    )
+                problem = ""
+            except ApiError as exc:
+                snapshot, problem = None, exc.detail
+            async with self:
+                # Another run, or other groups collapsed, while the API answered: the page
+                # already shows newer than this; the next round asks again.
+                if self._snapshot_request() != asked:
+                    continue
+                if problem:
+                    self.error = problem
+                unchanged = 0 if self._apply(snapshot, etag) else unchanged + 1
 
-    @rx.event
+    @event
     async def select_task(self, task_id: str) -> Any:
         """Open the drawer on a task (a mapped one on its first instance) and its log."""
         self.selected = task_id
@@ -170,21 +193,21 @@ class RunState(AuthState):
             self.map_index = int(self.instances[0]["map_index"]) if self.instances else 0
         return _open_log()
 
-    @rx.event
+    @event
     def pick_instance(self, map_index: int) -> Any:
         """Show one instance of a mapped task (its log too)."""
         self.map_index = int(map_index)
         return _open_log()
 
-    @rx.event
+    @event
     def close_drawer(self) -> None:
         self.drawer_open = False
 
-    @rx.event
+    @event
     def set_drawer_open(self, value: bool) -> None:
         self.drawer_open = value
 
-    @rx.event
+    @event
     async def clear_task(self) -> None:
         body: dict[str, Any] = {"include_downstream": True}
         if self.map_index >= 0:
@@ -197,7 +220,7 @@ class RunState(AuthState):
         except ApiError as exc:
             self.action_message = exc.detail
 
-    @rx.event
+    @event
     async def mark(self, state: str) -> None:
         body: dict[str, Any] = {"state": state, "map_index": self.map_index}
         try:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import reflex as rx
 
+from airdeck_domain.polling import View, next_interval
 from airdeck_web.api_client import ApiError
 from airdeck_web.states.auth import AuthState
+from airdeck_web.states.event import event
+from airdeck_web.tabs import Presence
 from airdeck_web.timefmt import exact, relative
 
 PAGE_SIZES = ("5", "10", "25", "50", "100")
@@ -18,27 +22,34 @@ SORTABLE = ("dag_id", "last_run", "last_run_state", "next_run")
 """Columns the API can order the whole list by (see its ``sort`` parameter)."""
 
 
+def _pace(view: View) -> float:
+    """Seconds between polls of a view the policy polls at a fixed pace."""
+    interval = next_interval(view)
+    assert interval is not None, f"{view} is polled at a fixed pace"
+    return interval
+
+
 class WorkflowsState(AuthState):
     """What /workflows shows."""
 
-    dags: list[dict[str, Any]] = []
-    total: int = 0
-    page: int = 1
-    page_size: str = "25"
-    search: str = ""
-    tag: str = ""
-    owner: str = ""
-    environment: str = ""
-    status: str = "all"
-    favorites_only: bool = False
-    banner: str = ""
-    health: dict[str, str] = {}
-    health_detail: dict[str, str] = {}
-    polling: bool = False
-    sort_by: str = "dag_id"
-    sort_desc: bool = False
+    dags: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
+    total: rx.Field[int] = rx.field(0)
+    page: rx.Field[int] = rx.field(1)
+    page_size: rx.Field[str] = rx.field("25")
+    search: rx.Field[str] = rx.field("")
+    tag: rx.Field[str] = rx.field("")
+    owner: rx.Field[str] = rx.field("")
+    environment: rx.Field[str] = rx.field("")
+    status: rx.Field[str] = rx.field("all")
+    favorites_only: rx.Field[bool] = rx.field(False)
+    banner: rx.Field[str] = rx.field("")
+    health: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
+    health_detail: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
+    polling: rx.Field[bool] = rx.field(False)
+    sort_by: rx.Field[str] = rx.field("dag_id")
+    sort_desc: rx.Field[bool] = rx.field(False)
 
-    @rx.event
+    @event
     async def sort(self, column: str) -> None:
         """Order the whole list by ``column`` (the API sorts across pages); choosing it again
         flips the order."""
@@ -53,7 +64,8 @@ class WorkflowsState(AuthState):
     def pages(self) -> int:
         return max(1, -(-self.total // int(self.page_size)))
 
-    async def _fetch(self) -> None:
+    def _list_params(self) -> dict[str, Any]:
+        """The API query for the page, order and filters chosen now."""
         params: dict[str, Any] = {
             "page": self.page,
             "limit": int(self.page_size),
@@ -68,12 +80,9 @@ class WorkflowsState(AuthState):
             params["paused"] = str(self.status == "paused").lower()
         if self.favorites_only:
             params["favorites"] = "true"
-        try:
-            async with self.api() as api:
-                body = await api.orchestrator("GET", "dags", params=params)
-        except ApiError as exc:
-            self.banner = exc.detail
-            return
+        return params
+
+    def _show_list(self, body: dict[str, Any]) -> None:
         self.banner = ""
         self.total = int(body["total"])
         self.dags = [
@@ -89,14 +98,17 @@ class WorkflowsState(AuthState):
             for d in body["dags"]
         ]
 
-    async def _check_health(self) -> None:
-        """The health bar's dots, and the banner when Airflow cannot be reached."""
+    async def _fetch(self) -> None:
         try:
             async with self.api() as api:
-                health = await api.orchestrator("GET", "health")
+                body = await api.orchestrator("GET", "dags", params=self._list_params())
         except ApiError as exc:
             self.banner = exc.detail
             return
+        self._show_list(body)
+
+    def _show_health(self, health: dict[str, Any]) -> None:
+        """The health bar's dots, and the banner when Airflow cannot be reached."""
         parts = ("scheduler", "db", "dag_processor", "triggerer")
         self.health = {p: health[p]["status"] for p in parts}
         self.health_detail = {
@@ -111,7 +123,16 @@ class WorkflowsState(AuthState):
         if not health.get("reachable", True):
             self.banner = health.get("message") or "Airflow is unreachable."
 
-    @rx.event
+    async def _check_health(self) -> None:
+        try:
+            async with self.api() as api:
+                health = await api.orchestrator("GET", "health")
+        except ApiError as exc:
+            self.banner = exc.detail
+            return
+        self._show_health(health)
+
+    @event
     async def load(self) -> Any:
         """Fetch the list, then keep it fresh while the page is open."""
         await self._fetch()
@@ -121,26 +142,48 @@ class WorkflowsState(AuthState):
             return WorkflowsState.poll
         return None
 
-    @rx.event(background=True)
+    @event(background=True)
     async def poll(self) -> None:
-        """Refresh the list every 15 s and the health bar every 30 s (guide §9.3) while the
-        DAG list is on screen."""
-        rounds = 0
+        """Refresh the list and the health bar at the polling policy's paces (docs/adr/0005)
+        while the DAG list is on screen (and its tab there).
+
+        The state is locked only to read what to ask and to apply the answer, never while the
+        API answers, so the reader's clicks never wait for a poll."""
+        views: tuple[View, ...] = ("dag_list", "health")
+        due = {view: time.monotonic() + _pace(view) for view in views}
+        presence = Presence(self.router.session.client_token)
         while True:
-            await asyncio.sleep(15)
-            rounds += 1
+            view = min(views, key=due.__getitem__)
+            await asyncio.sleep(max(0.0, due[view] - time.monotonic()))
+            due[view] = time.monotonic() + _pace(view)
             async with self:
                 if (
                     not self.router.page.path.startswith("/workflows")
                     or "[" in self.router.page.path
+                    or presence.gone()
                 ):
                     self.polling = False
                     return
-                await self._fetch()
-                if rounds % 2 == 0:
-                    await self._check_health()
+                api, params = self.api(), self._list_params()
+            try:
+                async with api:
+                    if view == "health":
+                        body = await api.orchestrator("GET", "health")
+                    else:
+                        body = await api.orchestrator("GET", "dags", params=params)
+                problem = ""
+            except ApiError as exc:
+                body, problem = {}, exc.detail
+            async with self:
+                if problem:
+                    self.banner = problem
+                elif view == "health":
+                    self._show_health(body)
+                # A list asked for before the reader changed page or filters is already old.
+                elif self._list_params() == params:
+                    self._show_list(body)
 
-    @rx.event
+    @event
     async def set_filter(self, name: str, value: str) -> None:
         """Apply one of the ``TEXT_FILTERS`` and go back to the first page."""
         if name not in TEXT_FILTERS:
@@ -149,30 +192,30 @@ class WorkflowsState(AuthState):
         self.page = 1
         await self._fetch()
 
-    @rx.event
+    @event
     async def set_page_size(self, value: str) -> None:
         self.page_size = value if value in PAGE_SIZES else "25"
         self.page = 1
         await self._fetch()
 
-    @rx.event
+    @event
     async def set_status(self, value: str) -> None:
         self.status = value
         self.page = 1
         await self._fetch()
 
-    @rx.event
+    @event
     async def toggle_favorites_only(self, value: bool) -> None:
         self.favorites_only = value
         self.page = 1
         await self._fetch()
 
-    @rx.event
+    @event
     async def go_to_page(self, page: int) -> None:
         self.page = max(1, min(page, self.pages))
         await self._fetch()
 
-    @rx.event
+    @event
     async def toggle_favorite(self, dag_id: str, is_favorite: bool) -> None:
         try:
             async with self.api() as api:
@@ -183,7 +226,7 @@ class WorkflowsState(AuthState):
             self.banner = exc.detail
         await self._fetch()
 
-    @rx.event
+    @event
     async def toggle_pause(self, dag_id: str, is_paused: bool) -> None:
         try:
             async with self.api() as api:

@@ -11,7 +11,6 @@ import asyncio
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 import httpx
 import msgspec
@@ -28,13 +27,14 @@ from airdeck_adapters.airflow.wire import (
     WireDagDetail,
     WireDagRun,
     WireDagRunCollection,
+    WireDagsWithLatestRuns,
     WireHealth,
     WireLog,
     WireTaskCollection,
     WireTaskInstance,
     WireTaskInstanceCollection,
 )
-from airdeck_domain.errors import InvalidInputError, UnavailableError
+from airdeck_domain.errors import InvalidInputError, NotFoundError, UnavailableError
 from airdeck_domain.models import (
     ComponentReport,
     Dag,
@@ -42,9 +42,11 @@ from airdeck_domain.models import (
     DagRun,
     DagSort,
     LastRun,
+    LogPage,
     Task,
     TaskInstance,
 )
+from airdeck_domain.url_paths import segment
 
 T = TypeVar("T")
 Params = list[tuple[str, str | int | float | bool | None]]
@@ -53,16 +55,15 @@ AIRFLOW_PAGE_LIMIT = 100
 """Airflow caps ``limit`` at 100 by default (``[api] maximum_page_limit``)."""
 
 
-def segment(value: str) -> str:
-    """Percent-encode one path segment: run ids carry ``+``, ``:``, ``~`` and ``.``."""
-    return quote(value, safe="")
-
-
-class LogPage(msgspec.Struct, kw_only=True):
-    """Raw log events and the continuation token that asks for only what comes after them."""
-
-    events: list[dict[str, Any] | str]
-    continuation_token: str | None
+def last_run_of(run: DagRun) -> LastRun:
+    """What a list shows of a DAG's newest run."""
+    return LastRun(
+        run_id=run.run_id,
+        state=run.state,
+        start_date=run.start_date,
+        end_date=run.end_date,
+        logical_date=run.logical_date,
+    )
 
 
 class AirflowClient:
@@ -74,6 +75,9 @@ class AirflowClient:
         self.config = config
         self.name = config.name
         self.dialect: Dialect = dialect_for(config.api_version)
+        # The bound on concurrent Airflow calls from this process: callers queue here rather
+        # than pile onto an Airflow that is already busy.
+        self._in_flight = asyncio.Semaphore(config.max_in_flight)
         auth = (
             None if self.dialect.uses_token else httpx.BasicAuth(config.username, config.password)
         )
@@ -121,9 +125,10 @@ class AirflowClient:
         for attempt in (1, 2):
             headers = {"Authorization": f"Bearer {token}"} if token else None
             try:
-                response = await self._http.request(
-                    method, path, params=params, json=json, headers=headers
-                )
+                async with self._in_flight:
+                    response = await self._http.request(
+                        method, path, params=params, json=json, headers=headers
+                    )
             except httpx.HTTPError as exc:
                 raise self._unavailable(exc) from exc
             if response.status_code == 401 and token and attempt == 1:
@@ -172,7 +177,6 @@ class AirflowClient:
         tags: Sequence[str] = (),
         owners: Sequence[str] = (),
         paused: bool | None = None,
-        dag_ids: Sequence[str] = (),
         sort: DagSort = "dag_id",
     ) -> tuple[list[Dag], int]:
         """One page of DAGs in ``sort`` order, and the number of all matches.
@@ -193,6 +197,34 @@ class AirflowClient:
             params.append(("paused", str(paused).lower()))
         page = await self._call("GET", self._path("dags"), WireDagCollection, params=params)
         return [translate.dag(d, self.name) for d in page.dags], page.total_entries
+
+    async def every_dag(
+        self,
+        *,
+        search: str | None = None,
+        owners: Sequence[str] = (),
+        paused: bool | None = None,
+        sort: DagSort = "dag_id",
+    ) -> list[Dag]:
+        """Every DAG matching the filters, in ``sort`` order: the first page says how many
+        there are, then the rest are read at once, each page as large as Airflow allows."""
+        first, total = await self.list_dags(
+            limit=AIRFLOW_PAGE_LIMIT, search=search, owners=owners, paused=paused, sort=sort
+        )
+        rest = await asyncio.gather(
+            *(
+                self.list_dags(
+                    offset=offset,
+                    limit=AIRFLOW_PAGE_LIMIT,
+                    search=search,
+                    owners=owners,
+                    paused=paused,
+                    sort=sort,
+                )
+                for offset in range(AIRFLOW_PAGE_LIMIT, total, AIRFLOW_PAGE_LIMIT)
+            )
+        )
+        return first + [dag for page, _ in rest for dag in page]
 
     def _dag_order(self, sort: DagSort) -> str:
         descending, field = sort.startswith("-"), sort.removeprefix("-")
@@ -244,19 +276,67 @@ class AirflowClient:
         )
         return [translate.dag_run(r, self.name) for r in page.dag_runs], page.total_entries
 
-    async def latest_run(self, dag_id: str) -> LastRun | None:
-        """The newest run of a DAG, or None when it never ran."""
-        runs, _ = await self.list_runs(dag_id, limit=1)
-        if not runs:
-            return None
-        run = runs[0]
-        return LastRun(
-            run_id=run.run_id,
-            state=run.state,
-            start_date=run.start_date,
-            end_date=run.end_date,
-            logical_date=run.logical_date,
-        )
+    async def latest_runs(self, dag_ids: Sequence[str]) -> dict[str, LastRun | None]:
+        """The newest run of each DAG (None for one that never ran), in one call.
+
+        Airflow 3 lists DAGs with their latest run in one call (the one its own UI uses). Where
+        that call is missing, the newest runs of all these DAGs are read together, newest first,
+        keeping the first of each; only when such a page is full before every DAG showed up
+        (some DAG ran 100+ times since another's last run) is another call made, for the DAGs
+        still missing.
+        """
+        wanted = list(dict.fromkeys(dag_ids))
+        if not wanted:
+            return {}
+        if self.dialect.latest_runs_path is not None:
+            try:
+                return await self._latest_runs_at_once(self.dialect.latest_runs_path, wanted)
+            except (NotFoundError, InvalidInputError):
+                pass  # This Airflow has no such call (or reads it differently): batch instead.
+        return await self._latest_runs_batched(wanted)
+
+    async def _latest_runs_at_once(
+        self, path: str, dag_ids: list[str]
+    ) -> dict[str, LastRun | None]:
+        params: Params = [("dag_runs_limit", 1), ("limit", len(dag_ids)), ("offset", 0)]
+        params += [("dag_ids", dag_id) for dag_id in dag_ids]
+        page = await self._call("GET", path, WireDagsWithLatestRuns, params=params)
+        latest: dict[str, LastRun | None] = dict.fromkeys(dag_ids)
+        for dag in page.dags:
+            if dag.dag_id in latest and dag.latest_dag_runs:
+                newest = dag.latest_dag_runs[0]
+                latest[dag.dag_id] = LastRun(
+                    run_id=newest.run_id,
+                    state=newest.state,
+                    start_date=newest.start_date,
+                    end_date=newest.end_date,
+                    logical_date=newest.logical_date,
+                )
+        return latest
+
+    async def _latest_runs_batched(self, dag_ids: list[str]) -> dict[str, LastRun | None]:
+        latest: dict[str, LastRun | None] = {}
+        wanted = dag_ids
+        while wanted:
+            page = await self._call(
+                "POST",
+                self._path("dags", "~", "dagRuns", "list"),
+                WireDagRunCollection,
+                json={
+                    "dag_ids": wanted,
+                    "order_by": self.dialect.runs_order,
+                    "page_limit": AIRFLOW_PAGE_LIMIT,
+                },
+            )
+            for wire in page.dag_runs:
+                if wire.dag_id in wanted and wire.dag_id not in latest:
+                    latest[wire.dag_id] = last_run_of(translate.dag_run(wire, self.name))
+            seen_all = len(page.dag_runs) >= page.total_entries or not page.dag_runs
+            wanted = [d for d in wanted if d not in latest]
+            if seen_all:
+                latest.update(dict.fromkeys(wanted))
+                break
+        return latest
 
     async def get_run(self, dag_id: str, run_id: str) -> DagRun:
         """One run."""

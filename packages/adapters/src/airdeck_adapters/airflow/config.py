@@ -13,7 +13,8 @@ class DeploymentConfig(msgspec.Struct, kw_only=True, frozen=True):
     """One Airflow deployment Airdeck talks to.
 
     ``api_version`` "v2" is Airflow 3 (``/api/v2`` with a JWT from ``/auth/token``); "v1" is
-    Airflow 2 (``/api/v1`` with basic auth). ``timeout`` bounds every request, in seconds.
+    Airflow 2 (``/api/v1`` with basic auth). ``timeout`` bounds every request, in seconds;
+    ``max_in_flight`` bounds how many requests one API process has open to it at once.
     """
 
     name: str
@@ -23,6 +24,7 @@ class DeploymentConfig(msgspec.Struct, kw_only=True, frozen=True):
     api_version: ApiVersion = "v2"
     timeout: float = 10.0
     max_connections: int = 20
+    max_in_flight: int = 8
 
     def __repr__(self) -> str:  # keep the password out of logs and tracebacks
         return (

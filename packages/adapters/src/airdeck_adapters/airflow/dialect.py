@@ -21,6 +21,8 @@ class Dialect(Protocol):
     health_path: str
     dag_order_fields: dict[str, str]
     """Airdeck's DAG sort fields → the ``order_by`` field this API accepts for them."""
+    latest_runs_path: str | None
+    """Where one call lists DAGs with their latest run each (None: the API has no such call)."""
 
     def trigger_body(
         self, conf: dict[str, Any], note: str | None, run_id: str | None
@@ -40,6 +42,7 @@ class AirflowV1:
     uses_token = False
     runs_order = "-execution_date"
     health_path = "/api/v1/health"
+    latest_runs_path: str | None = None
     # Airflow 2's DAG list sorts by id only (no last-run join).
     dag_order_fields = {"dag_id": "dag_id"}
 
@@ -64,6 +67,9 @@ class AirflowV2(AirflowV1):
     uses_token = True
     runs_order = "-run_after"
     health_path = "/api/v2/monitor/health"
+    # The call Airflow 3's own UI lists DAGs with; not in the public REST API, so the client
+    # falls back to the public batched run list if a version answers it with an error.
+    latest_runs_path = "/ui/dags"
     dag_order_fields = {
         "dag_id": "dag_id",
         "next_run": "next_dagrun",

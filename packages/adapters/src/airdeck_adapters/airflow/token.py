@@ -56,7 +56,6 @@ class TokenManager:
         self._token: str | None = None
         self._expires_at = 0.0
         self._lock = asyncio.Lock()
-        self.refresh_count = 0
 
     def _fresh(self) -> bool:
         return self._token is not None and self._clock() < self._expires_at - REFRESH_MARGIN_SECONDS
@@ -97,7 +96,6 @@ class TokenManager:
                 f"Airflow deployment '{self._deployment}' returned an unreadable token response",
                 deployment=self._deployment,
             ) from exc
-        self.refresh_count += 1
         self._token = token
         # Without an exp claim, assume Airflow's default lifetime is at least the margin twice over.
         self._expires_at = token_expiry(token) or self._clock() + 2 * REFRESH_MARGIN_SECONDS

@@ -13,6 +13,7 @@ from airdeck_adapters.airflow.wire import (
 )
 from airdeck_domain.conf import params_to_schema
 from airdeck_domain.models import Dag, DagDetail, DagRun, DagVersion, Task, TaskInstance
+from airdeck_domain.redaction import redact_addresses
 from airdeck_domain.schedule import describe
 
 
@@ -130,6 +131,7 @@ def task_instance(wire: WireTaskInstance) -> TaskInstance:
         operator=wire.operator_name or wire.operator,
         pool=wire.pool,
         queue=wire.queue,
-        hostname=wire.hostname,
+        # Often a pod address: the same address policy as logs (no internal IPs leave).
+        hostname=redact_addresses(wire.hostname) if wire.hostname else wire.hostname,
         rendered_map_index=wire.rendered_map_index,
     )

@@ -79,6 +79,27 @@ class WireDagRunCollection(msgspec.Struct):
     total_entries: int
 
 
+class WireLatestRun(msgspec.Struct):
+    """A run as Airflow 3's own UI lists a DAG's latest ones (``/ui/dags``)."""
+
+    run_id: str
+    dag_id: str
+    state: str | None = None
+    run_after: datetime | None = None
+    start_date: datetime | None = None
+    end_date: datetime | None = None
+    logical_date: datetime | None = None
+
+
+class WireDagWithLatestRuns(msgspec.Struct):
+    dag_id: str
+    latest_dag_runs: list[WireLatestRun] = []
+
+
+class WireDagsWithLatestRuns(msgspec.Struct):
+    dags: list[WireDagWithLatestRuns]
+
+
 class WireTask(msgspec.Struct):
     task_id: str | None
     task_display_name: str | None = None

@@ -1,5 +1,5 @@
-"""Tables of the product DB (guide §4). Every DAG reference carries its ``deployment`` so several
-Airflows can share one product DB."""
+"""Tables of the product DB (README.md, "Product DB and audit"). Every DAG reference carries
+its ``deployment`` so several Airflows can share one product DB."""
 
 from __future__ import annotations
 
@@ -65,6 +65,7 @@ class AuditLog(UUIDAuditBase):
         Index("ix_audit_log_timestamp", "timestamp"),
         Index("ix_audit_log_user_id", "user_id"),
         Index("ix_audit_log_dag", "deployment", "dag_id"),
+        Index("ix_audit_log_outcome", "outcome"),
     )
 
     timestamp: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
@@ -95,3 +96,29 @@ class TriggeredRun(UUIDAuditBase):
     user_id: Mapped[str] = mapped_column(String(USER_ID))
     conf: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
     note: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class IdempotencyKey(UUIDAuditBase):
+    """A client's ``Idempotency-Key`` for one write, so a retry replays the first answer.
+
+    ``state`` is ``pending`` while a request holds the key, ``done`` once its answer is stored
+    (``status_code`` and ``response``), ``failed`` when it ended in an error (a retry runs
+    again). ``attempt`` grows each time a request takes the key over, so two requests cannot both
+    take it. ``run_id`` is the run id reserved for a trigger: every attempt asks Airflow for that
+    same id, so a retry can never start a second run.
+    """
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (
+        UniqueConstraint("user_id", "key"),
+        Index("ix_idempotency_keys_created_at", "created_at"),
+    )
+
+    user_id: Mapped[str] = mapped_column(String(USER_ID))
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+    run_id: Mapped[str | None] = mapped_column(String(RUN_ID), default=None)
+    status_code: Mapped[int | None] = mapped_column(Integer, default=None)
+    response: Mapped[Any] = mapped_column(JsonB, default=None, nullable=True)

@@ -7,12 +7,13 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
 
 from airdeck_api.auth.tokens import LocalTokens
 from airdeck_api.auth.users import LocalUsers
 from airdeck_api.identity import principal_of
 from airdeck_api.problems import PROBLEM_RESPONSES
+from airdeck_api.ratelimit import RATE_LIMIT_OPT, SignInAttempts
 from airdeck_domain.rbac import ALL_PERMISSIONS, decide, permissions_of
 
 
@@ -53,19 +54,32 @@ class AuthController(Controller):
     @post(
         "/token",
         operation_id="createToken",
-        opt={"permission": "public"},
+        opt={"permission": "public", RATE_LIMIT_OPT: "sign_in"},
         responses=PROBLEM_RESPONSES,
         status_code=200,
     )
-    async def token(self, data: TokenRequest, state: State) -> TokenResponse:
-        """Exchange a local user's name and password for a bearer token (local mode only)."""
+    async def token(
+        self, data: TokenRequest, state: State, request: Request[Any, Any, Any]
+    ) -> TokenResponse:
+        """Exchange a local user's name and password for a bearer token (local mode only).
+        Failed attempts are limited per username and address (429 with ``Retry-After``)."""
         users: LocalUsers | None = state.local_users
         tokens: LocalTokens | None = state.local_tokens
+        attempts: SignInAttempts = state.sign_in_attempts
         if users is None or tokens is None:
             raise NotAuthorizedException("Password sign-in is off: this API uses OpenID Connect")
-        principal = users.authenticate(data.username, data.password)
+        address = request.client.host if request.client else "?"
+        wait = await attempts.begin(data.username, address)
+        if wait is not None:
+            raise TooManyRequestsException(
+                "Too many failed sign-ins for this username from this address; "
+                f"try again in {wait} s.",
+                headers={"Retry-After": str(wait)},
+            )
+        principal = await users.authenticate(data.username, data.password)
         if principal is None:
             raise NotAuthorizedException("Wrong username or password")
+        await attempts.succeeded(data.username, address)
         token, lifetime = tokens.issue(principal)
         return TokenResponse(access_token=token, token_type="bearer", expires_in=lifetime)
 

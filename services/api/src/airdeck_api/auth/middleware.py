@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from airdeck_api.auth.tokens import InvalidTokenError, TokenVerifier
+from airdeck_api.auth.tokens import InvalidTokenError, ProviderUnavailableError, TokenVerifier
 from airdeck_api.problems import send_problem
 
 
@@ -14,6 +14,7 @@ def authentication_middleware(verifier: TokenVerifier) -> type:
 
     No ``Authorization`` header: the request goes on without a principal, and every route
     but the public ones refuses it (401). A header that is not a valid bearer token: 401 here.
+    The identity provider unreachable when its keys are needed: 503 with ``Retry-After``.
     """
 
     class AuthenticationMiddleware:
@@ -36,6 +37,15 @@ def authentication_middleware(verifier: TokenVerifier) -> type:
                             "Unauthorized",
                             f"Invalid bearer token: {exc}",
                             {"WWW-Authenticate": 'Bearer realm="airdeck", error="invalid_token"'},
+                        )
+                        return
+                    except ProviderUnavailableError as exc:
+                        await send_problem(
+                            send,
+                            503,
+                            "Identity provider unavailable",
+                            str(exc),
+                            {"Retry-After": str(exc.retry_after)},
                         )
                         return
             await self.app(scope, receive, send)

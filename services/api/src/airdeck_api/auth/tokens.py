@@ -4,6 +4,7 @@ asymmetric signature checked against a JWK set, then issuer, audience and lifeti
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
@@ -24,8 +25,25 @@ ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES
 """Asymmetric algorithms only: never ``none``, never an HMAC keyed with a public key."""
 
 
+KEY_REFRESH_SECONDS = 10
+"""At most one re-read of the provider's keys this often, however many unknown ``kid``s come."""
+BACKOFF_FIRST_SECONDS = 1.0
+BACKOFF_MAX_SECONDS = 60.0
+"""After a failed read of the provider's keys, wait this long before the next (doubling)."""
+PROVIDER_TIMEOUT = httpx.Timeout(5.0)
+
+
 class InvalidTokenError(Exception):
     """The token is missing a part, forged, expired or meant for someone else."""
+
+
+class ProviderUnavailableError(Exception):
+    """The identity provider's keys cannot be read now, so no token needing them can be checked;
+    ``retry_after`` is when the next attempt will be made, in whole seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class TokenVerifier(Protocol):
@@ -98,7 +116,11 @@ class LocalTokens:
 
 class OidcTokens:
     """Tokens from an OpenID provider: keys from its discovered JWKS (cached, re-read on an
-    unknown ``kid``), issuer and audience from settings, roles from a claim through a mapping."""
+    unknown ``kid``), the issuer exactly as discovery states it, the audience from settings, and
+    roles from a claim through a mapping (a claim value the mapping does not name grants nothing).
+
+    While the provider cannot be reached, reads of its keys back off exponentially and every
+    token needing them is answered at once with ``ProviderUnavailableError``."""
 
     def __init__(
         self,
@@ -109,22 +131,38 @@ class OidcTokens:
         http: httpx.AsyncClient | None = None,
         leeway: float = LEEWAY_SECONDS,
     ) -> None:
-        self.issuer = issuer.rstrip("/")
+        self.issuer = issuer
         self.audience = audience
         self.role_claim = role_claim
         self.role_map = dict(role_map)
-        self._http = http or httpx.AsyncClient(timeout=10)
+        self._http = http or httpx.AsyncClient(timeout=PROVIDER_TIMEOUT)
         self._jwks_uri: str | None = None
+        self._stated_issuer: str | None = None
         self._keys: dict[str, jwt.PyJWK] = {}
         self._refresh = asyncio.Lock()
-        self._last_refresh = 0.0
+        self._last_refresh = -math.inf
+        self._failures = 0
+        self._retry_at = -math.inf
         self.leeway = leeway
+
+    async def _discover(self) -> str:
+        """Read the discovery document: keep the issuer it states, return its ``jwks_uri``."""
+        # OpenID Connect Discovery 1.0 §4: drop a trailing "/" before appending the well-known
+        # path, but keep the issuer itself as stated (Auth0 and Azure v1 end theirs in "/").
+        response = await self._http.get(
+            self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+        )
+        response.raise_for_status()
+        document = response.json()
+        stated = str(document["issuer"])
+        if stated.rstrip("/") != self.issuer.rstrip("/"):
+            raise ValueError(f"discovery names the issuer {stated!r}, not {self.issuer!r}")
+        self._stated_issuer = stated
+        return str(document["jwks_uri"])
 
     async def _load_keys(self) -> None:
         if self._jwks_uri is None:
-            discovery = await self._http.get(f"{self.issuer}/.well-known/openid-configuration")
-            discovery.raise_for_status()
-            self._jwks_uri = str(discovery.json()["jwks_uri"])
+            self._jwks_uri = await self._discover()
         response = await self._http.get(self._jwks_uri)
         response.raise_for_status()
         keys = {}
@@ -135,17 +173,34 @@ class OidcTokens:
                 except jwt.PyJWTError:
                     continue
         self._keys = keys
-        self._last_refresh = time.monotonic()
+
+    def _unavailable(self, now: float) -> ProviderUnavailableError:
+        wait = max(1, math.ceil(self._retry_at - now))
+        return ProviderUnavailableError(
+            f"The identity provider at {self.issuer} cannot be reached to check the token's "
+            f"signing key; try again in {wait} s.",
+            wait,
+        )
 
     async def _key(self, kid: str) -> jwt.PyJWK:
         if kid not in self._keys:
             async with self._refresh:
-                # One refresh at a time, and at most one every 10 s, however many bad kids come.
-                if kid not in self._keys and time.monotonic() - self._last_refresh > 10:
+                now = time.monotonic()
+                if kid not in self._keys and now < self._retry_at:
+                    # The provider failed lately: answer now rather than queue on its timeout.
+                    raise self._unavailable(now)
+                if kid not in self._keys and now - self._last_refresh > KEY_REFRESH_SECONDS:
                     try:
                         await self._load_keys()
-                    except (httpx.HTTPError, KeyError, ValueError) as exc:
-                        raise InvalidTokenError(f"cannot read the issuer's keys: {exc}") from exc
+                    except (httpx.HTTPError, KeyError, TypeError, ValueError) as exc:
+                        self._failures += 1
+                        delay = BACKOFF_FIRST_SECONDS * 2 ** (self._failures - 1)
+                        now = time.monotonic()
+                        self._retry_at = now + min(delay, BACKOFF_MAX_SECONDS)
+                        raise self._unavailable(now) from exc
+                    self._failures = 0
+                    self._retry_at = -math.inf
+                    self._last_refresh = time.monotonic()
         if kid not in self._keys:
             raise InvalidTokenError("unknown signing key")
         return self._keys[kid]
@@ -157,11 +212,13 @@ class OidcTokens:
         grants: list[Grant] = []
         rank = {"viewer": 0, "operator": 1, "admin": 2}
         for value in values:
-            mapped = self.role_map.get(value, value)
+            mapped = self.role_map.get(value)
+            if mapped is None:
+                continue  # a claim the mapping doesn't name grants nothing, whatever it spells
             try:
                 principal = parse_role(mapped, str(claims["sub"]))
             except UsersError:
-                continue  # claims the mapping doesn't know grant nothing
+                continue
             if principal.role and (role is None or rank[principal.role] > rank[role]):
                 role = principal.role
             grants.extend(principal.grants)
@@ -180,7 +237,7 @@ class OidcTokens:
                 key,
                 algorithms=ALGORITHMS,
                 audience=self.audience,
-                issuer=self.issuer,
+                issuer=self._stated_issuer or self.issuer,
                 leeway=self.leeway,
                 options={"require": ["exp", "sub", "aud", "iss"]},
             )

@@ -8,6 +8,7 @@ startup and the plain text is not kept.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -67,14 +68,14 @@ class LocalUsers:
         # Verifying against a dummy hash for unknown names keeps timing from revealing names.
         self._dummy = self._hasher.hash("airdeck-no-such-user")
 
-    def __len__(self) -> int:
-        return len(self._users)
-
-    def authenticate(self, username: str, password: str) -> Principal | None:
-        """The user's principal when the password matches, else None."""
+    async def authenticate(self, username: str, password: str) -> Principal | None:
+        """The user's principal when the password matches, else None. Argon2 is slow on
+        purpose, so it runs in a worker thread and the event loop keeps serving."""
         user = self._users.get(username)
         try:
-            self._hasher.verify(user.password_hash if user else self._dummy, password)
+            await asyncio.to_thread(
+                self._hasher.verify, user.password_hash if user else self._dummy, password
+            )
         except VerificationError:
             return None
         return user.principal if user else None

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from litestar import Controller, get
 from litestar.params import FromPath, QueryParameter
 
 from airdeck_api.controllers.paging import Page
-from airdeck_api.controllers.schemas import DagEnvelope
 from airdeck_api.injection import Injected
 from airdeck_api.problems import PROBLEM_RESPONSES
-from airdeck_api.services.access import DagAccess
+from airdeck_api.schemas.dags import DagEnvelope
 from airdeck_api.services.dags import DagQuery, DagService, group_ids
+from airdeck_domain.errors import InvalidInputError
 from airdeck_domain.models import DagPage, DagSort, Graph
 
 Text = Annotated[str | None, QueryParameter(max_length=200)]
@@ -22,6 +23,20 @@ Collapsed = Annotated[
         max_length=4000, description="Task group ids to draw as one node each, comma-separated"
     ),
 ]
+
+
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f]*$"
+"""Text parameters passed on to Airflow: it answers 500 to control characters such as NUL."""
+
+
+def plain_texts(name: str, values: list[str] | None) -> tuple[str, ...]:
+    """``values`` of the list parameter ``name``; InvalidInputError (400) when one holds a
+    control character, which Airflow would answer with a 500."""
+    found = tuple(values or ())
+    if any(re.search(r"[\x00-\x1f\x7f]", value) for value in found):
+        message = f"{name} values may not contain control characters"
+        raise InvalidInputError(message, errors={name: message})
+    return found
 
 
 class DagController(Controller):
@@ -37,7 +52,12 @@ class DagController(Controller):
         page: Page = 1,
         limit: Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1-100")] = 25,
         search: Annotated[
-            str | None, QueryParameter(max_length=200, description="Part of the DAG id")
+            str | None,
+            QueryParameter(
+                max_length=200,
+                pattern=NO_CONTROL_CHARACTERS,
+                description="Part of the DAG id (no control characters)",
+            ),
         ] = None,
         tags: Annotated[
             list[str] | None, QueryParameter(description="Any of these Airflow or custom tags")
@@ -45,7 +65,10 @@ class DagController(Controller):
         paused: Annotated[bool | None, QueryParameter(description="Paused or not")] = None,
         owner: Annotated[list[str] | None, QueryParameter(description="DAG owners")] = None,
         environment: Annotated[
-            str | None, QueryParameter(max_length=64, description="Product environment")
+            str | None,
+            QueryParameter(
+                max_length=64, pattern=NO_CONTROL_CHARACTERS, description="Product environment"
+            ),
         ] = None,
         favorites: Annotated[bool, QueryParameter(description="Only your favorites")] = False,
         sort: Annotated[
@@ -58,8 +81,8 @@ class DagController(Controller):
             page=page,
             limit=limit,
             search=search or None,
-            tags=tuple(tags or ()),
-            owners=tuple(owner or ()),
+            tags=plain_texts("tags", tags),
+            owners=plain_texts("owner", owner),
             paused=paused,
             environment=environment or None,
             favorites=favorites,
@@ -87,9 +110,7 @@ class DagController(Controller):
         self,
         dag_id: FromPath[str],
         dags: Injected[DagService],
-        access: Injected[DagAccess],
         collapsed: Collapsed = None,
     ) -> Graph:
         """The DAG's tasks and dependencies, laid out left to right."""
-        await access.require("dags:read", dag_id)
         return await dags.structure(dag_id, group_ids(collapsed))

@@ -6,15 +6,13 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get
 from litestar.params import FromPath, QueryParameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from airdeck_api.controllers.dags import Collapsed
 from airdeck_api.controllers.paging import Page
-from airdeck_api.controllers.schemas import RunEnvelope, TaskList
 from airdeck_api.injection import Injected
 from airdeck_api.problems import PROBLEM_RESPONSES
-from airdeck_api.services.access import DagAccess
-from airdeck_api.services.dags import DagService, group_ids
+from airdeck_api.schemas.runs import RunEnvelope, RunSnapshot, TaskList
+from airdeck_api.services.dags import group_ids
 from airdeck_api.services.runs import RunService
 from airdeck_domain.errors import InvalidInputError
 from airdeck_domain.models import Graph, RunPage, TaskInstancePage
@@ -52,21 +50,19 @@ class RunController(Controller):
         request: Request[Any, Any, Any],
         dag_id: FromPath[str],
         runs: Injected[RunService],
-        access: Injected[DagAccess],
-        db_session: Injected[AsyncSession],
         page: Page = 1,
         limit: Annotated[int, QueryParameter(ge=1, le=50, description="Page size, 1-50")] = 20,
         states: States = None,
     ) -> RunPage:
         """A page of the DAG's runs, newest first. ``conf.<key>=<value>`` finds runs started
         through Airdeck with that conf (Airflow itself can't search by conf)."""
-        await access.require("dags:read", dag_id)
-        conf = conf_filter(request)
-        if conf:
-            return await runs.page_by_conf(
-                dag_id, conf, db_session, page=page, limit=limit, states=tuple(states or ())
-            )
-        return await runs.page(dag_id, page=page, limit=limit, states=tuple(states or ()))
+        return await runs.page(
+            dag_id,
+            conf=conf_filter(request),
+            page=page,
+            limit=limit,
+            states=tuple(states or ()),
+        )
 
     @get(
         "/{run_id:str}",
@@ -79,11 +75,9 @@ class RunController(Controller):
         dag_id: FromPath[str],
         run_id: FromPath[str],
         runs: Injected[RunService],
-        access: Injected[DagAccess],
     ) -> RunEnvelope:
         """One run."""
-        await access.require("dags:read", dag_id)
-        return RunEnvelope(run=await runs.get(dag_id, run_id))
+        return RunEnvelope(run=await runs.detail(dag_id, run_id))
 
     @get(
         "/{run_id:str}/tasks",
@@ -96,10 +90,8 @@ class RunController(Controller):
         dag_id: FromPath[str],
         run_id: FromPath[str],
         runs: Injected[RunService],
-        access: Injected[DagAccess],
     ) -> TaskList:
         """One entry per task in execution order; mapped tasks aggregated with counts per state."""
-        await access.require("dags:read", dag_id)
         return TaskList(tasks=await runs.summaries(dag_id, run_id))
 
     @get(
@@ -113,13 +105,27 @@ class RunController(Controller):
         dag_id: FromPath[str],
         run_id: FromPath[str],
         runs: Injected[RunService],
-        dags: Injected[DagService],
-        access: Injected[DagAccess],
         collapsed: Collapsed = None,
     ) -> Graph:
         """The laid-out structure with this run's states on its nodes."""
-        await access.require("dags:read", dag_id)
-        return await runs.graph(dag_id, run_id, dags, group_ids(collapsed))
+        return await runs.graph(dag_id, run_id, group_ids(collapsed))
+
+    @get(
+        "/{run_id:str}/snapshot",
+        operation_id="getRunSnapshot",
+        opt={"permission": "dags:read"},
+        responses=PROBLEM_RESPONSES,
+    )
+    async def snapshot(
+        self,
+        dag_id: FromPath[str],
+        run_id: FromPath[str],
+        runs: Injected[RunService],
+        collapsed: Collapsed = None,
+    ) -> RunSnapshot:
+        """What a run page polls, in one response: the run, its graph with this run's states
+        (as ``…/graph``) and one summary per task (as ``…/tasks``)."""
+        return await runs.snapshot(dag_id, run_id, group_ids(collapsed))
 
     @get(
         "/{run_id:str}/tasks/{task_id:str}/mapped",
@@ -133,13 +139,11 @@ class RunController(Controller):
         run_id: FromPath[str],
         task_id: FromPath[str],
         runs: Injected[RunService],
-        access: Injected[DagAccess],
         page: Page = 1,
         limit: Annotated[int, QueryParameter(ge=1, le=200, description="Page size, 1-200")] = 50,
         states: States = None,
     ) -> TaskInstancePage:
         """A page of a mapped task's instances by map index."""
-        await access.require("dags:read", dag_id)
         return await runs.mapped(
             dag_id, run_id, task_id, page=page, limit=limit, states=tuple(states or ())
         )

@@ -1,12 +1,23 @@
-"""DAG-level authorization: a principal's grants matched against the DAG's scope."""
+"""DAG-level authorization: a principal's grants matched against the DAG's scope.
+
+A DAG outside the caller's scope answers exactly like a DAG that does not exist (the same 404
+and message), so a scoped user cannot learn which DAGs exist beyond their scope. A DAG they may
+read but not change answers 403: its existence is no secret to them.
+"""
 
 from __future__ import annotations
 
 from airdeck_adapters.airflow import AirflowClient
+from airdeck_api.services.audit import OutOfScopeError
 from airdeck_api.services.product import ProductData, scope_of
-from airdeck_domain.errors import ForbiddenError
+from airdeck_domain.errors import ForbiddenError, NotFoundError
 from airdeck_domain.models import Dag
-from airdeck_domain.rbac import Principal, decide, permissions_of
+from airdeck_domain.rbac import Principal, decide, permissions_of, visible
+
+
+def dag_not_found(dag_id: str, deployment: str) -> NotFoundError:
+    """The one 404 for an unknown DAG, whether it is missing or out of the caller's scope."""
+    return NotFoundError(f"No DAG '{dag_id}' in deployment '{deployment}'", deployment=deployment)
 
 
 class DagAccess:
@@ -22,17 +33,29 @@ class DagAccess:
         return permission in permissions_of(self.principal.role)
 
     def check(self, permission: str, dag: Dag) -> None:
-        """Raise ForbiddenError (403) unless the principal holds ``permission`` on ``dag``."""
-        decision = decide(self.principal, permission, scope_of(dag))
-        if not decision.allowed:
-            raise ForbiddenError(
-                f"Missing permission '{permission}' on DAG '{dag.dag_id}': {decision.reason}"
-            )
-
-    async def require(self, permission: str, dag_id: str) -> None:
-        """Like ``check``, looking the DAG up (404 when it does not exist)."""
-        if self.global_grant(permission):
+        """Raise unless the principal holds ``permission`` on ``dag``: a 404 like a missing
+        DAG's when they may not even read it, ForbiddenError (403) otherwise."""
+        scope = scope_of(dag)
+        decision = decide(self.principal, permission, scope)
+        if decision.allowed:
             return
-        detail = await self.airflow.get_dag(dag_id)
+        if not visible(self.principal, scope):
+            missing = dag_not_found(dag.dag_id, self.airflow.name)
+            raise OutOfScopeError(
+                missing.message, reason=decision.reason, deployment=missing.deployment
+            )
+        raise ForbiddenError(
+            f"Missing permission '{permission}' on DAG '{dag.dag_id}': {decision.reason}"
+        )
+
+    async def require(self, permission: str, dag_id: str, *, must_exist: bool = False) -> None:
+        """Like ``check``, looking the DAG up (404 when it does not exist). A global grant needs
+        no lookup unless ``must_exist`` asks for the DAG to be checked anyway."""
+        if self.global_grant(permission) and not must_exist:
+            return
+        try:
+            detail = await self.airflow.get_dag(dag_id)
+        except NotFoundError:
+            raise dag_not_found(dag_id, self.airflow.name) from None
         (dag,) = await self.product.annotate([detail], self.principal.subject)
         self.check(permission, dag)

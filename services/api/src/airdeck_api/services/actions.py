@@ -1,24 +1,27 @@
-"""Every user action that changes something: pause, trigger, clear, mark — audited."""
+"""Every user action that changes something: pause, trigger, clear, mark — audited.
+
+Once Airflow has performed an action, nothing that follows (the audit row's completion, the
+record of a triggered run, the cache) may turn the answer into an error: such a failure is
+logged and left for the reconciler (``airdeck_api.services.reconcile``) to repair.
+"""
 
 from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Awaitable
+from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from airdeck_adapters.airflow import AirflowClient
 from airdeck_adapters.db.models import TriggeredRun
 from airdeck_adapters.db.services import SavedRunConfigService, TriggeredRunService
-from airdeck_api.controllers.schemas import ClearBody, MarkBody, TriggerBody
-from airdeck_api.services.access import DagAccess
-from airdeck_api.services.audit import Actor, AuditTrail
+from airdeck_api.schemas.actions import ClearBody, MarkBody, TriggerBody
+from airdeck_api.services.audit import DB_FAILURES, OutcomeUnknownError
+from airdeck_api.services.context import RequestContext
 from airdeck_api.services.dags import DagService
-from airdeck_domain.conf import check_conf_limits, validate_conf
-from airdeck_domain.errors import InvalidInputError, NotFoundError
+from airdeck_api.services.run_conf import conf_errors, conf_refused
+from airdeck_domain.errors import ConflictError, NotFoundError, UnavailableError
 from airdeck_domain.models import DagRun, TaskInstance
 
 logger = logging.getLogger("airdeck.actions")
@@ -30,24 +33,33 @@ def new_run_id(now: datetime | None = None) -> str:
     return f"manual__{stamp}_airdeck_{secrets.token_hex(4)}"
 
 
+async def after_the_fact(step: Awaitable[None], what: str) -> None:
+    """Run a step that follows an action Airflow already performed; its failure is logged,
+    never raised, so the caller still hears that the action happened."""
+    try:
+        await step
+    except Exception:  # whatever breaks here, the action itself succeeded
+        logger.warning("%s failed after the action succeeded", what, exc_info=True)
+
+
+def triggered_row(
+    deployment: str, dag_id: str, run_id: str, user_id: str, conf: dict[str, Any], note: str | None
+) -> TriggeredRun:
+    """The product DB's record of a run started through Airdeck (what conf search reads)."""
+    return TriggeredRun(
+        deployment=deployment, dag_id=dag_id, run_id=run_id, user_id=user_id, conf=conf, note=note
+    )
+
+
 class ActionService:
     """Performs actions on one deployment for one caller."""
 
-    def __init__(
-        self,
-        *,
-        airflow: AirflowClient,
-        session: AsyncSession,
-        access: DagAccess,
-        audit: AuditTrail,
-        actor: Actor,
-        dags: DagService,
-    ) -> None:
-        self.airflow = airflow
-        self.session = session
-        self.access = access
-        self.audit = audit
-        self.actor = actor
+    def __init__(self, context: RequestContext, dags: DagService) -> None:
+        self.airflow = context.airflow
+        self.session = context.session
+        self.access = context.access
+        self.audit = context.audit
+        self.actor = context.actor
         self.dags = dags
 
     @property
@@ -56,11 +68,12 @@ class ActionService:
 
     async def set_paused(self, dag_id: str, is_paused: bool) -> bool:
         """Pause or unpause; returns the paused state Airflow now reports."""
-        await self.access.require("dags:pause", dag_id)
         action = "pause_dag" if is_paused else "unpause_dag"
+        async with self.audit.refusals(self.actor, action, self.deployment, dag_id):
+            await self.access.require("dags:pause", dag_id)
         async with self.audit.action(self.actor, action, self.deployment, dag_id):
             dag = await self.airflow.set_paused(dag_id, is_paused)
-        await self.dags.forget_last_run(dag_id)
+        await after_the_fact(self.dags.forget_dag(dag_id), "forgetting the cached DAG")
         return dag.is_paused
 
     async def _conf_for(self, dag_id: str, body: TriggerBody) -> dict[str, Any]:
@@ -76,21 +89,21 @@ class ActionService:
         conf.update(body.conf or {})
         return conf
 
-    async def trigger(self, dag_id: str, body: TriggerBody) -> DagRun:
-        """Validate the conf against the DAG's params, then start a run.
+    async def trigger(self, dag_id: str, body: TriggerBody, run_id: str | None = None) -> DagRun:
+        """Validate the conf against the DAG's params, then start a run (as ``run_id`` when
+        given: a retry under the same Idempotency-Key asks for the same run again).
 
         An invalid conf never reaches Airflow: the refusal is audited and raised as a 400 with
-        one message per field.
+        one message per field. If Airflow does not answer, the run is looked up by its id;
+        when that fails too, ``OutcomeUnknownError`` (503) is raised and the row stays pending.
         """
-        await self.access.require("dags:trigger", dag_id)
+        async with self.audit.refusals(self.actor, "trigger_run", self.deployment, dag_id):
+            await self.access.require("dags:trigger", dag_id)
         conf = await self._conf_for(dag_id, body)
         details: dict[str, Any] = {"conf": conf, "note": body.note}
         if body.config_id:
             details["config_id"] = str(body.config_id)
-        errors = check_conf_limits(conf)
-        if not errors:
-            detail = await self.airflow.get_dag(dag_id)
-            errors = validate_conf(detail.params_schema, conf)
+        errors = await conf_errors(self.airflow, dag_id, conf)
         if errors:
             reason = "conf rejected: " + "; ".join(f"{k}: {v}" for k, v in errors.items())
             await self.audit.record(
@@ -103,42 +116,67 @@ class ActionService:
                 status=400,
                 reason=reason,
             )
-            raise InvalidInputError(
-                "The run's conf does not match the DAG's params; nothing was triggered.",
-                errors={f"conf.{k}" if k != "conf" else k: v for k, v in errors.items()},
+            raise conf_refused(
+                "The run's conf does not match the DAG's params; nothing was triggered.", errors
             )
-        run_id = new_run_id()
+        run_id = run_id or new_run_id()
         async with self.audit.action(
             self.actor, "trigger_run", self.deployment, dag_id, run_id=run_id, details=details
-        ):
-            run = await self.airflow.trigger(dag_id, conf=conf, note=body.note, run_id=run_id)
-        await self._remember(run, conf, body.note)
-        await self.dags.forget_last_run(dag_id)
+        ) as outcome:
+            run = await self._start(dag_id, conf, body.note, run_id)
+            outcome.settled = await self._remember(run, conf, body.note)
+        await after_the_fact(self.dags.forget_last_run(dag_id), "forgetting the last run")
         return run
 
-    async def _remember(self, run: DagRun, conf: dict[str, Any], note: str | None) -> None:
+    async def _start(
+        self, dag_id: str, conf: dict[str, Any], note: str | None, run_id: str
+    ) -> DagRun:
+        """Ask Airflow for the run; what happened is decided by looking ``run_id`` up when
+        Airflow says it exists already (an earlier attempt under the same id) or says nothing."""
         try:
-            await TriggeredRunService(session=self.session).create(
-                TriggeredRun(
+            return await self.airflow.trigger(dag_id, conf=conf, note=note, run_id=run_id)
+        except ConflictError as conflict:
+            try:
+                return await self.airflow.get_run(dag_id, run_id)
+            except NotFoundError:
+                raise conflict from None
+        except UnavailableError as failure:
+            try:
+                return await self.airflow.get_run(dag_id, run_id)
+            except NotFoundError:
+                raise failure from None
+            except UnavailableError:
+                raise OutcomeUnknownError(
+                    f"Airflow did not answer, so whether run '{run_id}' started is not known "
+                    "yet; Airdeck recorded it and will find out. Retry with the same "
+                    "Idempotency-Key to learn the outcome without starting a second run.",
                     deployment=self.deployment,
-                    dag_id=run.dag_id,
-                    run_id=run.run_id,
-                    user_id=self.actor.user_id,
-                    conf=conf,
-                    note=note,
-                ),
-                auto_commit=True,
+                ) from failure
+
+    async def _remember(self, run: DagRun, conf: dict[str, Any], note: str | None) -> bool:
+        """Record the run for conf search; False (the audit row stays pending, and the
+        reconciler records it later) when the product DB fails."""
+        runs = TriggeredRunService(session=self.session)
+        try:
+            await runs.remember(
+                triggered_row(
+                    self.deployment, run.dag_id, run.run_id, self.actor.user_id, conf, note
+                )
             )
-        except SQLAlchemyError:
-            # The run exists and its audit row names it; only conf search will miss it.
+        except DB_FAILURES:
             logger.exception("could not record triggered run %s", run.run_id)
+            with suppress(*DB_FAILURES):
+                await self.session.rollback()
+            return False
+        return True
 
     async def clear(
         self, dag_id: str, run_id: str, task_id: str, body: ClearBody
     ) -> list[TaskInstance]:
         """Clear a task (some map indexes, with up/downstream) so it runs again; a dry run
         lists what would be cleared and changes nothing (and so is not audited)."""
-        await self.access.require("tasks:clear", dag_id)
+        async with self.audit.refusals(self.actor, "clear_task", self.deployment, dag_id):
+            await self.access.require("tasks:clear", dag_id)
         targets: list[str | tuple[str, int]] = (
             [(task_id, i) for i in body.map_indexes] if body.map_indexes else [task_id]
         )
@@ -167,6 +205,7 @@ class ActionService:
             self.actor, "clear_task", self.deployment, dag_id, run_id=run_id, details=details
         ) as outcome:
             cleared = await call(False)
+            await after_the_fact(self.dags.forget_run(dag_id, run_id), "forgetting the run")
             outcome.details = {"cleared": [f"{t.task_id}[{t.map_index}]" for t in cleared]}
         return cleared
 
@@ -174,7 +213,8 @@ class ActionService:
         self, dag_id: str, run_id: str, task_id: str, body: MarkBody
     ) -> list[TaskInstance]:
         """Set a task instance's state to success or failed (the usual recovery moves)."""
-        await self.access.require("tasks:clear", dag_id)
+        async with self.audit.refusals(self.actor, "mark_task", self.deployment, dag_id):
+            await self.access.require("tasks:clear", dag_id)
         details = {
             "task_id": task_id,
             "state": body.state,
@@ -185,7 +225,7 @@ class ActionService:
         async with self.audit.action(
             self.actor, "mark_task", self.deployment, dag_id, run_id=run_id, details=details
         ):
-            return await self.airflow.set_task_state(
+            marked = await self.airflow.set_task_state(
                 dag_id,
                 run_id,
                 task_id,
@@ -194,3 +234,5 @@ class ActionService:
                 include_downstream=body.include_downstream,
                 include_upstream=body.include_upstream,
             )
+            await after_the_fact(self.dags.forget_run(dag_id, run_id), "forgetting the run")
+        return marked

@@ -5,7 +5,10 @@ Airflow is asked. If that write fails, the action is refused (503) and Airflow n
 After Airflow answers, the row is completed as ``success`` or ``failure`` (with Airflow's status
 and message). Should that second write fail, the row stays ``pending``: the trail still shows
 the attempt, with what was asked (for a trigger, the run id Airdeck chose beforehand, so the
-outcome can be checked in Airflow). Each write uses its own session, independent of the request's.
+outcome can be checked in Airflow); ``airdeck_api.services.reconcile`` later settles it from what
+Airflow reports. Each write uses its own session, independent of the request's.
+
+A refused write (403, or 404 for a DAG outside the caller's scope) gets a ``refused`` row.
 """
 
 from __future__ import annotations
@@ -18,21 +21,20 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from advanced_alchemy.exceptions import RepositoryError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from airdeck_adapters.db.models import AuditLog
 from airdeck_adapters.db.services import AuditLogService
-from airdeck_domain.errors import (
-    ConflictError,
-    DomainError,
-    ForbiddenError,
-    InvalidInputError,
-    NotFoundError,
-    UnavailableError,
-)
+from airdeck_api.statuses import status_of
+from airdeck_domain.errors import DomainError, ForbiddenError, NotFoundError, UnavailableError
 
 logger = logging.getLogger("airdeck.audit")
+
+DB_FAILURES: tuple[type[Exception], ...] = (SQLAlchemyError, RepositoryError, OSError)
+"""What a failing product DB raises: SQLAlchemy's errors, advanced-alchemy's wrappers of them
+(``RepositoryError`` is not a ``SQLAlchemyError``), and a refused connection."""
 
 ACTIONS = frozenset(
     {
@@ -51,26 +53,28 @@ ACTIONS = frozenset(
 )
 
 
-def status_of(exc: DomainError) -> int:
-    """The HTTP status an error is reported with (kept in the row)."""
-    for kind, status in (
-        (NotFoundError, 404),
-        (ConflictError, 409),
-        (InvalidInputError, 400),
-        (ForbiddenError, 403),
-        (UnavailableError, 503),
-    ):
-        if isinstance(exc, kind):
-            return status
-    return 502
+class OutcomeUnknownError(UnavailableError):
+    """Airflow did not say whether it performed the action (a timeout); the row stays
+    ``pending`` until the reconciler finds out."""
+
+
+class OutOfScopeError(NotFoundError):
+    """The DAG exists but lies outside the caller's scope: answered exactly like a missing DAG,
+    audited (for a write) as refused. ``reason`` says which grant was missing."""
+
+    def __init__(self, message: str, *, reason: str, deployment: str | None = None) -> None:
+        super().__init__(message, deployment=deployment)
+        self.reason = reason
 
 
 @dataclass
 class Outcome:
-    """What a handler adds to its row once the action succeeded."""
+    """What a handler adds to its row once the action succeeded. ``settled`` False leaves the
+    row ``pending`` for the reconciler (the action happened but its bookkeeping is unfinished)."""
 
     details: dict[str, Any] = field(default_factory=dict)
     run_id: str | None = None
+    settled: bool = True
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ class AuditTrail:
             async with self._sessions() as session:
                 created = await AuditLogService(session=session).create(row, auto_commit=True)
                 return created.id
-        except SQLAlchemyError as exc:
+        except DB_FAILURES as exc:
             logger.exception("audit write failed")
             raise UnavailableError(
                 "The audit log cannot be written, so the action was not performed. "
@@ -164,13 +168,46 @@ class AuditTrail:
         outcome = Outcome()
         try:
             yield outcome
+        except OutcomeUnknownError:
+            raise
         except DomainError as exc:
             await self._complete(row_id, "failure", status_of(exc), exc.message, outcome)
             raise
         except Exception as exc:
             await self._complete(row_id, "failure", 500, type(exc).__name__, outcome)
             raise
-        await self._complete(row_id, "success", 200, None, outcome)
+        if outcome.settled:
+            await self._complete(row_id, "success", 200, None, outcome)
+
+    @asynccontextmanager
+    async def refusals(
+        self, actor: Actor, action: str, deployment: str, dag_id: str | None
+    ) -> AsyncIterator[None]:
+        """Wrap a write's permission check: a refusal (403, or 404 for a DAG out of scope) gets
+        a ``refused`` row before it is raised. A failing audit write never hides the refusal."""
+        try:
+            yield
+        except (ForbiddenError, OutOfScopeError) as exc:
+            reason = exc.reason if isinstance(exc, OutOfScopeError) else exc.message
+            await self.refused(actor, action, deployment, dag_id, status_of(exc), reason)
+            raise
+
+    async def refused(
+        self,
+        actor: Actor,
+        action: str,
+        deployment: str,
+        dag_id: str | None,
+        status: int,
+        reason: str,
+    ) -> None:
+        """Record a refused write; the refusal stands even when the row cannot be written."""
+        try:
+            await self.record(
+                actor, action, deployment, dag_id, outcome="refused", status=status, reason=reason
+            )
+        except UnavailableError:
+            logger.warning("a refused %s by %s went unaudited", action, actor.user_id)
 
     async def _complete(
         self, row_id: UUID, result: str, status: int, reason: str | None, outcome: Outcome
@@ -185,6 +222,6 @@ class AuditTrail:
                     details=outcome.details,
                     run_id=outcome.run_id,
                 )
-        except SQLAlchemyError:
+        except DB_FAILURES:
             # The action already happened; the row stays 'pending' and still records it.
             logger.exception("audit completion failed for %s", row_id)

@@ -5,16 +5,13 @@ from __future__ import annotations
 from uuid import UUID
 
 import msgspec
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from airdeck_adapters.airflow import AirflowClient
 from airdeck_adapters.db.models import SavedRunConfig
 from airdeck_adapters.db.services import SavedRunConfigService
-from airdeck_api.controllers.schemas import ConfigBody, ConfigPatch, SavedConfig
-from airdeck_api.services.access import DagAccess
-from airdeck_api.services.audit import Actor, AuditTrail
-from airdeck_domain.conf import check_conf_limits, validate_conf
-from airdeck_domain.errors import ConflictError, InvalidInputError, NotFoundError
+from airdeck_api.schemas.product import ConfigBody, ConfigPatch, SavedConfig
+from airdeck_api.services.context import RequestContext
+from airdeck_api.services.run_conf import conf_errors, conf_refused
+from airdeck_domain.errors import ConflictError, NotFoundError
 
 
 def to_schema(row: SavedRunConfig) -> SavedConfig:
@@ -34,20 +31,12 @@ def to_schema(row: SavedRunConfig) -> SavedConfig:
 class ConfigService:
     """Saved configs of one deployment's DAGs for one caller."""
 
-    def __init__(
-        self,
-        *,
-        airflow: AirflowClient,
-        session: AsyncSession,
-        access: DagAccess,
-        audit: AuditTrail,
-        actor: Actor,
-    ) -> None:
-        self.airflow = airflow
-        self.configs = SavedRunConfigService(session=session)
-        self.access = access
-        self.audit = audit
-        self.actor = actor
+    def __init__(self, context: RequestContext) -> None:
+        self.airflow = context.airflow
+        self.configs = SavedRunConfigService(session=context.session)
+        self.access = context.access
+        self.audit = context.audit
+        self.actor = context.actor
 
     async def visible(self, dag_id: str) -> list[SavedConfig]:
         """The caller's configs and everyone's shared ones."""
@@ -56,13 +45,10 @@ class ConfigService:
         return [to_schema(r) for r in rows]
 
     async def _validated(self, dag_id: str, conf: dict[str, object]) -> None:
-        errors = check_conf_limits(conf) or validate_conf(
-            (await self.airflow.get_dag(dag_id)).params_schema, conf
-        )
+        errors = await conf_errors(self.airflow, dag_id, conf)
         if errors:
-            raise InvalidInputError(
-                "The conf does not match the DAG's params; nothing was saved.",
-                errors={f"conf.{k}" if k != "conf" else k: v for k, v in errors.items()},
+            raise conf_refused(
+                "The conf does not match the DAG's params; nothing was saved.", errors
             )
 
     async def _unique(self, dag_id: str, name: str, exclude: UUID | None = None) -> None:
@@ -77,7 +63,8 @@ class ConfigService:
 
     async def create(self, dag_id: str, body: ConfigBody) -> SavedConfig:
         """Save a conf under a name (validated against the DAG's params)."""
-        await self.access.require("configs:write", dag_id)
+        async with self.audit.refusals(self.actor, "save_config", self.airflow.name, dag_id):
+            await self.access.require("configs:write", dag_id)
         await self._validated(dag_id, body.conf)
         await self._unique(dag_id, body.name)
         async with self.audit.action(
@@ -111,7 +98,8 @@ class ConfigService:
 
     async def update(self, dag_id: str, config_id: UUID, body: ConfigPatch) -> SavedConfig:
         """Rename, change or (un)share a config of yours (admins may change any)."""
-        await self.access.require("configs:write", dag_id)
+        async with self.audit.refusals(self.actor, "save_config", self.airflow.name, dag_id):
+            await self.access.require("configs:write", dag_id)
         row = await self._own(dag_id, config_id)
         changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
         if "conf" in changes:
@@ -132,7 +120,8 @@ class ConfigService:
 
     async def delete(self, dag_id: str, config_id: UUID) -> None:
         """Delete a config of yours (admins may delete any)."""
-        await self.access.require("configs:write", dag_id)
+        async with self.audit.refusals(self.actor, "delete_config", self.airflow.name, dag_id):
+            await self.access.require("configs:write", dag_id)
         row = await self._own(dag_id, config_id)
         async with self.audit.action(
             self.actor,

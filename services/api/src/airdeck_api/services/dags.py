@@ -8,17 +8,15 @@ from collections.abc import Iterable, Sequence
 import msgspec
 
 from airdeck_adapters.airflow import AirflowClient
-from airdeck_adapters.airflow.client import AIRFLOW_PAGE_LIMIT
-from airdeck_adapters.cache import CacheStore
-from airdeck_api.services.access import DagAccess
-from airdeck_api.services.cached import read_through
-from airdeck_api.services.product import ProductData, scope_of
+from airdeck_api.services.cached import SharedCache
+from airdeck_api.services.context import RequestContext
+from airdeck_api.services.product import scope_of
 from airdeck_domain import caching
 from airdeck_domain.errors import InvalidInputError
 from airdeck_domain.graph import build_graph
 from airdeck_domain.groups import collapse, groups_of
 from airdeck_domain.layout import LayoutOptions, layout
-from airdeck_domain.models import Dag, DagDetail, DagPage, DagSort, Graph, LastRun
+from airdeck_domain.models import Dag, DagDetail, DagPage, DagSort, Graph, LastRun, Task
 from airdeck_domain.rbac import decide
 
 
@@ -70,67 +68,158 @@ class _LastRunEntry(msgspec.Struct):
     run: LastRun | None
 
 
-class DagService:
-    """What the API shows of DAGs, for one deployment."""
+class _DagListPage(msgspec.Struct):
+    dags: list[Dag]
+    total: int
 
-    def __init__(
-        self, airflow: AirflowClient, cache: CacheStore, product: ProductData, access: DagAccess
-    ) -> None:
+
+class DagCatalog:
+    """Airflow's own data about one deployment's DAGs, read through the shared cache: the same
+    for every caller, so nothing here knows who asks (callers check permissions after)."""
+
+    def __init__(self, airflow: AirflowClient, cache: SharedCache) -> None:
         self.airflow = airflow
         self.cache = cache
-        self.product = product
-        self.access = access
+
+    async def list_dags(self, query: DagQuery, *, offset: int, limit: int) -> tuple[list[Dag], int]:
+        """One page of Airflow's DAG list for the query's Airflow filters."""
+        name = self.airflow.name
+        generation = await self.cache.generation(caching.dag_list_generation(name))
+        rule = caching.dag_list(
+            name,
+            generation,
+            (offset, limit, query.search, query.owners, query.paused, query.sort),
+        )
+
+        async def load() -> _DagListPage:
+            dags, total = await self.airflow.list_dags(
+                offset=offset,
+                limit=limit,
+                search=query.search,
+                owners=query.owners,
+                paused=query.paused,
+                sort=query.sort,
+            )
+            return _DagListPage(dags=dags, total=total)
+
+        page = await self.cache.read(rule, _DagListPage, load)
+        return page.dags, page.total
+
+    async def every_dag(self, query: DagQuery) -> list[Dag]:
+        """Every DAG matching the query's Airflow filters, in its order (read by the adapter a
+        full page at a time), cached like a page of the list."""
+        name = self.airflow.name
+        generation = await self.cache.generation(caching.dag_list_generation(name))
+        rule = caching.dag_list(
+            name, generation, ("every", query.search, query.owners, query.paused, query.sort)
+        )
+
+        async def load() -> _Dags:
+            return _Dags(
+                items=await self.airflow.every_dag(
+                    search=query.search, owners=query.owners, paused=query.paused, sort=query.sort
+                )
+            )
+
+        return (await self.cache.read(rule, _Dags, load)).items
+
+    async def last_runs(self, dag_ids: Sequence[str]) -> dict[str, LastRun | None]:
+        """The newest run of each DAG: cached ones from the shared cache, all the others in one
+        batched Airflow call, never one call per DAG."""
+        name = self.airflow.name
+        rules = {dag_id: caching.last_run(name, dag_id) for dag_id in dag_ids}
+        if not rules:
+            return {}
+
+        async def load(missing: Sequence[str]) -> dict[str, _LastRunEntry]:
+            latest = await self.airflow.latest_runs(missing)
+            return {dag_id: _LastRunEntry(run=latest.get(dag_id)) for dag_id in missing}
+
+        entries = await self.cache.read_many(rules, _LastRunEntry, load)
+        return {dag_id: entry.run for dag_id, entry in entries.items()}
+
+    async def detail(self, dag_id: str) -> DagDetail:
+        """Airflow's detail of a DAG (with its version), re-read at most every few seconds
+        whatever the number of requests."""
+
+        async def load() -> DagDetail:
+            return await self.airflow.get_dag(dag_id)
+
+        return await self.cache.read(caching.dag_detail(self.airflow.name, dag_id), DagDetail, load)
+
+    async def version(self, dag_id: str) -> int | None:
+        """The DAG's latest version number (None when Airflow does not version it)."""
+        dag = await self.detail(dag_id)
+        return dag.latest_dag_version.version_number if dag.latest_dag_version else None
+
+    async def tasks(self, dag_id: str) -> list[Task]:
+        """The DAG's task definitions at its latest version, cached by version."""
+        version = await self.version(dag_id)
+
+        async def load() -> _Tasks:
+            return _Tasks(items=await self.airflow.list_tasks(dag_id))
+
+        rule = caching.tasks(self.airflow.name, dag_id, version)
+        return (await self.cache.read(rule, _Tasks, load)).items
+
+    async def structure(self, dag_id: str) -> Graph:
+        """The DAG's full graph, laid out, cached per DAG version: warm, it costs Airflow
+        nothing, and a deploy is seen as soon as the version check (every few seconds) is."""
+        version = await self.version(dag_id)
+
+        async def load() -> Graph:
+            return layout(build_graph(await self.tasks(dag_id)))
+
+        return await self.cache.read(
+            caching.structure(self.airflow.name, dag_id, version), Graph, load
+        )
+
+    async def forget_last_run(self, dag_id: str) -> None:
+        """Drop the cached last run of a DAG."""
+        await self.cache.forget(caching.last_run_key(self.airflow.name, dag_id))
+
+    async def forget_run(self, dag_id: str, run_id: str) -> None:
+        """Drop a run, its task instances and its DAG's last run."""
+        await self.cache.forget(*caching.run_keys(self.airflow.name, dag_id, run_id))
+
+    async def forget_dag(self, dag_id: str) -> None:
+        """Drop what a pause or unpause changes: the DAG's detail and every DAG list page."""
+        name = self.airflow.name
+        await self.cache.forget(caching.dag_detail(name, dag_id).key or "")
+        await self.cache.bump(caching.dag_list_generation(name))
+
+
+class DagService:
+    """What the API shows of DAGs, for one deployment: Airflow's data from the shared
+    ``DagCatalog``, with the caller's product data, favorites and permissions applied after."""
+
+    def __init__(self, context: RequestContext) -> None:
+        self.airflow = context.airflow
+        self.catalog = DagCatalog(context.airflow, context.cache)
+        self.product = context.product
+        self.access = context.access
 
     async def page(self, query: DagQuery) -> DagPage:
         """One page of the DAGs the caller may see, with product data and each one's last run.
 
         Filters Airflow can apply are left to it (and its paging) when they are all there is;
         product filters or a caller with scoped grants only mean reading every matching DAG
-        from Airflow and filtering and paging here.
+        from Airflow and filtering and paging here. A cold page costs two Airflow calls (the
+        list and its DAGs' last runs, batched); a warm one none.
         """
         user = self.access.principal.subject
         offset = (query.page - 1) * query.limit
         if not query.needs_product_filter and self.access.global_grant("dags:read"):
-            dags, total = await self.airflow.list_dags(
-                offset=offset,
-                limit=query.limit,
-                search=query.search,
-                owners=query.owners,
-                paused=query.paused,
-                sort=query.sort,
-            )
+            dags, total = await self.catalog.list_dags(query, offset=offset, limit=query.limit)
             dags = await self.product.annotate(dags, user)
         else:
-            every = await self.product.annotate(await self._every_dag(query), user)
+            every = await self.product.annotate(await self.catalog.every_dag(query), user)
             matching = [d for d in every if self._matches(d, query)]
             total = len(matching)
             dags = matching[offset : offset + query.limit]
         return DagPage(
-            dags=await self.with_last_runs(dags), total=total, page=query.page, limit=query.limit
+            items=await self.with_last_runs(dags), total=total, page=query.page, limit=query.limit
         )
-
-    async def _every_dag(self, query: DagQuery) -> list[Dag]:
-        first, total = await self.airflow.list_dags(
-            limit=AIRFLOW_PAGE_LIMIT,
-            search=query.search,
-            owners=query.owners,
-            paused=query.paused,
-            sort=query.sort,
-        )
-        rest = await asyncio.gather(
-            *(
-                self.airflow.list_dags(
-                    offset=offset,
-                    limit=AIRFLOW_PAGE_LIMIT,
-                    search=query.search,
-                    owners=query.owners,
-                    paused=query.paused,
-                    sort=query.sort,
-                )
-                for offset in range(AIRFLOW_PAGE_LIMIT, total, AIRFLOW_PAGE_LIMIT)
-            )
-        )
-        return first + [d for page, _ in rest for d in page]
 
     def _matches(self, dag: Dag, query: DagQuery) -> bool:
         if query.tags and not set(query.tags) & (set(dag.tags) | set(dag.custom_tags)):
@@ -142,43 +231,46 @@ class DagService:
         return decide(self.access.principal, "dags:read", scope_of(dag)).allowed
 
     async def with_last_runs(self, dags: Sequence[Dag]) -> list[Dag]:
-        """The DAGs with ``last_run`` filled, fetched concurrently (cached per the list policy)."""
-        ttl = caching.dag_list().ttl
-
-        async def one(dag: Dag) -> Dag:
-            async def load() -> _LastRunEntry:
-                return _LastRunEntry(run=await self.airflow.latest_run(dag.dag_id))
-
-            key = f"{self.airflow.name}:last-run:{dag.dag_id}"
-            entry = await read_through(self.cache, key, ttl, _LastRunEntry, load)
-            return msgspec.structs.replace(dag, last_run=entry.run)
-
-        return list(await asyncio.gather(*(one(d) for d in dags)))
+        """The DAGs with ``last_run`` filled (one batched Airflow call for those not cached)."""
+        latest = await self.catalog.last_runs([d.dag_id for d in dags])
+        return [msgspec.structs.replace(d, last_run=latest[d.dag_id]) for d in dags]
 
     async def forget_last_run(self, dag_id: str) -> None:
         """Drop the cached last run of a DAG (after a trigger, so the list shows the new run)."""
-        await self.cache.delete_prefix(f"{self.airflow.name}:last-run:{dag_id}")
+        await self.catalog.forget_last_run(dag_id)
+
+    async def forget_run(self, dag_id: str, run_id: str) -> None:
+        """Drop what a clear or a mark makes wrong: the run, its task instances and its DAG's
+        last run, so the very next read asks Airflow. Never raises (see ``SharedCache``)."""
+        await self.catalog.forget_run(dag_id, run_id)
+
+    async def forget_dag(self, dag_id: str) -> None:
+        """Drop what a pause or unpause makes wrong: the DAG's detail and every list page."""
+        await self.catalog.forget_dag(dag_id)
 
     async def detail(self, dag_id: str) -> DagDetail:
-        """A DAG's detail with product data and its last run (403 if the caller may not read it)."""
-        detail, last_run = await asyncio.gather(
-            self.airflow.get_dag(dag_id), self.airflow.latest_run(dag_id)
+        """A DAG's detail with product data and its last run; the same 404 for a DAG out of the
+        caller's scope as for a missing one."""
+        # First, so a scoped caller gets the same 404 for a missing DAG as for a hidden one.
+        await self.access.require("dags:read", dag_id)
+        detail, latest = await asyncio.gather(
+            self.catalog.detail(dag_id), self.catalog.last_runs([dag_id])
         )
         (merged,) = await self.product.annotate([detail], self.access.principal.subject)
         self.access.check("dags:read", merged)
         assert isinstance(merged, DagDetail)
-        return msgspec.structs.replace(merged, last_run=last_run)
+        return msgspec.structs.replace(merged, last_run=latest[dag_id])
 
     async def structure(self, dag_id: str, collapsed: Iterable[str] = ()) -> Graph:
         """The DAG's graph, laid out, with the ``collapsed`` task groups as one node each
-        (``InvalidInputError`` for an id that is no group of it). The full graph is cached per
-        DAG version so a deploy is seen at once."""
-        dag = await self.airflow.get_dag(dag_id)
-        version = dag.latest_dag_version.version_number if dag.latest_dag_version else None
-        policy = caching.structure(self.airflow.name, dag_id, version)
+        (``InvalidInputError`` for an id that is no group of it); see ``DagCatalog.structure``."""
+        await self.access.require("dags:read", dag_id)
+        return collapsed_view(await self.catalog.structure(dag_id), collapsed)
 
-        async def load() -> Graph:
-            return layout(build_graph(await self.airflow.list_tasks(dag_id)))
 
-        graph = await read_through(self.cache, policy.key, policy.ttl, Graph, load)
-        return collapsed_view(graph, collapsed)
+class _Tasks(msgspec.Struct):
+    items: list[Task]
+
+
+class _Dags(msgspec.Struct):
+    items: list[Dag]

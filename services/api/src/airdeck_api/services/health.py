@@ -4,17 +4,32 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import msgspec
+
 from airdeck_adapters.airflow import AirflowClient
-from airdeck_domain import health
+from airdeck_api.services.cached import SharedCache
+from airdeck_domain import caching, health
 from airdeck_domain.errors import DomainError
-from airdeck_domain.models import Health
+from airdeck_domain.models import ComponentReport, Health
 
 
-async def check(airflow: AirflowClient) -> Health:
-    """The deployment's health; never raises: an unreachable Airflow is a health state."""
-    now = datetime.now(UTC)
+class _Reports(msgspec.Struct):
+    components: dict[str, ComponentReport]
+
+
+async def check(airflow: AirflowClient, cache: SharedCache) -> Health:
+    """The deployment's health; never raises: an unreachable Airflow is a health state.
+
+    Airflow's report is shared by every caller for ``caching.HEALTH_TTL`` seconds and classified
+    at each call, so heartbeat ages stay current. An expired report is never served for an
+    Airflow that does not answer: that is what health must say.
+    """
+
+    async def load() -> _Reports:
+        return _Reports(components=await airflow.health())
+
     try:
-        reports = await airflow.health()
+        reports = await cache.read(caching.health(airflow.name), _Reports, load, stale_ok=False)
     except DomainError as exc:
-        return health.unreachable(airflow.name, exc.message, now)
-    return health.classify(airflow.name, reports, now)
+        return health.unreachable(airflow.name, exc.message, datetime.now(UTC))
+    return health.classify(airflow.name, reports.components, datetime.now(UTC))

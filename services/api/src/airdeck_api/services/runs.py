@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 
 import msgspec
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from airdeck_adapters.airflow import AirflowClient
-from airdeck_adapters.cache import CacheStore
 from airdeck_adapters.db.services import TriggeredRunService
-from airdeck_api.services.cached import read_through
-from airdeck_api.services.dags import DagService, collapsed_view
+from airdeck_api.schemas.runs import RunSnapshot
+from airdeck_api.services.context import RequestContext
+from airdeck_api.services.dags import DagCatalog, collapsed_view
 from airdeck_domain import caching
 from airdeck_domain.errors import NotFoundError
 from airdeck_domain.mapped import summarize
@@ -26,83 +25,138 @@ from airdeck_domain.models import (
 )
 from airdeck_domain.overlay import overlay
 
+CONF_LOOKUPS_AT_ONCE = 8
+"""Airflow calls a conf search makes at once (one per run of the page)."""
+
 
 class _Instances(msgspec.Struct):
     items: list[TaskInstance]
+    run_ended: datetime | None = None
+    """The end of the run they were read for: a run cleared elsewhere ends again later."""
 
 
 class RunService:
-    """What the API shows of runs and their tasks, for one deployment."""
+    """What the API shows of runs and their tasks, for one deployment.
 
-    def __init__(self, airflow: AirflowClient, cache: CacheStore) -> None:
-        self.airflow = airflow
-        self.cache = cache
+    A finished run and its task instances are cached until a clear or a mark through Airdeck
+    drops them (``forget``); a live run's for a poll interval, shared by all who watch it.
+    """
 
-    async def page(self, dag_id: str, *, page: int, limit: int, states: tuple[str, ...]) -> RunPage:
-        """One page of a DAG's runs, newest first."""
+    def __init__(self, context: RequestContext) -> None:
+        self.airflow = context.airflow
+        self.cache = context.cache
+        self.catalog = DagCatalog(context.airflow, context.cache)
+        self.access = context.access
+        self.session = context.session
+
+    async def page(
+        self,
+        dag_id: str,
+        *,
+        conf: Mapping[str, str] | None = None,
+        page: int,
+        limit: int,
+        states: tuple[str, ...],
+    ) -> RunPage:
+        """One page of a DAG's runs the caller may read, newest first; with ``conf``, only the
+        runs started through Airdeck with that conf (see ``_page_by_conf``)."""
+        await self.access.require("dags:read", dag_id)
+        if conf:
+            return await self._page_by_conf(dag_id, conf, page=page, limit=limit, states=states)
         runs, total = await self.airflow.list_runs(
             dag_id, offset=(page - 1) * limit, limit=limit, states=states
         )
-        return RunPage(runs=runs, total=total, page=page, limit=limit)
+        return RunPage(items=runs, total=total, page=page, limit=limit)
 
-    async def page_by_conf(
+    async def _page_by_conf(
         self,
         dag_id: str,
-        conf: dict[str, str],
-        session: AsyncSession,
+        conf: Mapping[str, str],
         *,
         page: int,
         limit: int,
         states: tuple[str, ...],
     ) -> RunPage:
-        """Runs started through Airdeck whose conf matches, newest first. Runs since deleted
-        in Airflow are skipped."""
-        run_ids = await TriggeredRunService(session=session).run_ids_by_conf(
-            self.airflow.name, dag_id, conf
+        """Runs started through Airdeck whose conf matches, newest first: the product DB pages
+        the matches (``total`` counts them all), then only the page's runs are read from
+        Airflow, at most ``CONF_LOOKUPS_AT_ONCE`` at a time. Runs since deleted in Airflow, and
+        with ``states`` the runs in other states, are left out of the page."""
+        run_ids, total = await TriggeredRunService(session=self.session).run_ids_by_conf(
+            self.airflow.name, dag_id, dict(conf), offset=(page - 1) * limit, limit=limit
         )
-        found = await asyncio.gather(
-            *(self.airflow.get_run(dag_id, r) for r in run_ids), return_exceptions=True
-        )
-        for item in found:
-            if isinstance(item, BaseException) and not isinstance(item, NotFoundError):
-                raise item
-        runs = [r for r in found if isinstance(r, DagRun) and (not states or r.state in states)]
-        start = (page - 1) * limit
-        return RunPage(runs=runs[start : start + limit], total=len(runs), page=page, limit=limit)
+        gate = asyncio.Semaphore(CONF_LOOKUPS_AT_ONCE)
+
+        async def lookup(run_id: str) -> DagRun | None:
+            async with gate:
+                try:
+                    return await self.airflow.get_run(dag_id, run_id)
+                except NotFoundError:
+                    return None
+
+        found = await asyncio.gather(*(lookup(r) for r in run_ids))
+        runs = [r for r in found if r is not None and (not states or r.state in states)]
+        return RunPage(items=runs, total=total, page=page, limit=limit)
+
+    async def detail(self, dag_id: str, run_id: str) -> DagRun:
+        """One run of a DAG the caller may read (see ``get``)."""
+        await self.access.require("dags:read", dag_id)
+        return await self.get(dag_id, run_id)
 
     async def get(self, dag_id: str, run_id: str) -> DagRun:
-        """One run."""
-        return await self.airflow.get_run(dag_id, run_id)
+        """One run (cached as ``caching.run_ttl`` allows for its state)."""
 
-    async def instances(self, run: DagRun) -> list[TaskInstance]:
-        """Every task instance of a run; a finished run's are cached, a running one's never."""
-        policy = caching.task_instances(
-            self.airflow.name, run.dag_id, run.run_id, run.state, run.end_date
+        async def load() -> DagRun:
+            return await self.airflow.get_run(dag_id, run_id)
+
+        rule = caching.run(self.airflow.name, dag_id, run_id)
+        return await self.cache.read(
+            rule, DagRun, load, stale_ok=False, ttl_for=lambda run: caching.run_ttl(run.state)
         )
 
-        async def load() -> _Instances:
-            return _Instances(items=await self.airflow.task_instances(run.dag_id, run.run_id))
+    async def instances(self, run: DagRun) -> list[TaskInstance]:
+        """Every task instance of a run (cached as ``caching.run_ttl`` allows for its state)."""
+        rule = caching.task_instances(self.airflow.name, run.dag_id, run.run_id, run.state)
 
-        return (await read_through(self.cache, policy.key, policy.ttl, _Instances, load)).items
+        async def load() -> _Instances:
+            items = await self.airflow.task_instances(run.dag_id, run.run_id)
+            return _Instances(items=items, run_ended=run.end_date)
+
+        cached = await self.cache.read(rule, _Instances, load, stale_ok=False)
+        if cached.run_ended != run.end_date:
+            await self.cache.forget(rule.key or "")
+            cached = await self.cache.read(rule, _Instances, load, stale_ok=False)
+        return cached.items
 
     async def summaries(self, dag_id: str, run_id: str) -> list[TaskSummary]:
         """One entry per task of the run, mapped tasks aggregated, in execution order."""
+        await self.access.require("dags:read", dag_id)
         run = await self.get(dag_id, run_id)
-        instances, tasks = await asyncio.gather(
-            self.instances(run), self.airflow.list_tasks(dag_id)
-        )
+        instances, tasks = await asyncio.gather(self.instances(run), self.catalog.tasks(dag_id))
         return summarize(instances, tasks)
 
-    async def graph(
-        self, dag_id: str, run_id: str, dags: DagService, collapsed: Iterable[str] = ()
-    ) -> Graph:
+    async def graph(self, dag_id: str, run_id: str, collapsed: Iterable[str] = ()) -> Graph:
         """The DAG's laid-out graph with this run's states on its nodes; each ``collapsed``
         task group is one node carrying its members' aggregate state and counts."""
+        await self.access.require("dags:read", dag_id)
         run = await self.get(dag_id, run_id)
         structure, instances, tasks = await asyncio.gather(
-            dags.structure(dag_id), self.instances(run), self.airflow.list_tasks(dag_id)
+            self.catalog.structure(dag_id), self.instances(run), self.catalog.tasks(dag_id)
         )
         return collapsed_view(overlay(structure, summarize(instances, tasks)), collapsed)
+
+    async def snapshot(
+        self, dag_id: str, run_id: str, collapsed: Iterable[str] = ()
+    ) -> RunSnapshot:
+        """The run, its state-overlaid graph (as ``graph``) and its task summaries (as
+        ``summaries``), from one read each of the run, its instances and its tasks."""
+        await self.access.require("dags:read", dag_id)
+        run = await self.get(dag_id, run_id)
+        structure, instances, tasks = await asyncio.gather(
+            self.catalog.structure(dag_id), self.instances(run), self.catalog.tasks(dag_id)
+        )
+        summaries = summarize(instances, tasks)
+        graph = collapsed_view(overlay(structure, summaries), collapsed)
+        return RunSnapshot(run=run, graph=graph, tasks=summaries)
 
     async def mapped(
         self,
@@ -115,7 +169,8 @@ class RunService:
         states: tuple[str, ...],
     ) -> TaskInstancePage:
         """One page of a mapped task's instances."""
+        await self.access.require("dags:read", dag_id)
         items, total = await self.airflow.mapped_instances(
             dag_id, run_id, task_id, offset=(page - 1) * limit, limit=limit, states=states
         )
-        return TaskInstancePage(instances=items, total=total, page=page, limit=limit)
+        return TaskInstancePage(items=items, total=total, page=page, limit=limit)

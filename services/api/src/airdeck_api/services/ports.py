@@ -1,0 +1,177 @@
+"""What the service layer needs from an Airflow deployment, as a Protocol.
+
+Services depend on ``AirflowPort``, not on the httpx client: the real ``AirflowClient`` satisfies
+it (mypy checks that where the API hands a client to the services), and the unit tests hand
+the services a fake that keeps its DAGs and runs in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from airdeck_domain.models import (
+    ComponentReport,
+    Dag,
+    DagDetail,
+    DagRun,
+    DagSort,
+    LastRun,
+    LogPage,
+    Task,
+    TaskInstance,
+)
+
+
+class AirflowPort(Protocol):
+    """One Airflow deployment. Every method raises the domain's errors (``NotFoundError``,
+    ``InvalidInputError``, ``UnavailableError`` …) naming the deployment, never its address."""
+
+    @property
+    def name(self) -> str:
+        """The deployment's name in Airdeck."""
+        ...
+
+    async def list_dags(
+        self,
+        *,
+        offset: int = 0,
+        limit: int = 25,
+        search: str | None = None,
+        tags: Sequence[str] = (),
+        owners: Sequence[str] = (),
+        paused: bool | None = None,
+        sort: DagSort = "dag_id",
+    ) -> tuple[list[Dag], int]:
+        """One page of DAGs in ``sort`` order, and the number of all matches."""
+        ...
+
+    async def every_dag(
+        self,
+        *,
+        search: str | None = None,
+        owners: Sequence[str] = (),
+        paused: bool | None = None,
+        sort: DagSort = "dag_id",
+    ) -> list[Dag]:
+        """Every DAG matching the filters, in ``sort`` order."""
+        ...
+
+    async def get_dag(self, dag_id: str) -> DagDetail:
+        """A DAG's detail: params, doc, latest version."""
+        ...
+
+    async def set_paused(self, dag_id: str, is_paused: bool) -> Dag:
+        """Pause or unpause a DAG; returns it as Airflow now has it."""
+        ...
+
+    async def list_runs(
+        self,
+        dag_id: str,
+        *,
+        offset: int = 0,
+        limit: int = 20,
+        states: Sequence[str] = (),
+    ) -> tuple[list[DagRun], int]:
+        """One page of a DAG's runs, newest first, and the number of all matches."""
+        ...
+
+    async def latest_runs(self, dag_ids: Sequence[str]) -> dict[str, LastRun | None]:
+        """The newest run of each DAG (None for one that never ran)."""
+        ...
+
+    async def get_run(self, dag_id: str, run_id: str) -> DagRun:
+        """One run."""
+        ...
+
+    async def trigger(
+        self,
+        dag_id: str,
+        *,
+        conf: dict[str, Any],
+        note: str | None = None,
+        run_id: str | None = None,
+    ) -> DagRun:
+        """Start a run now; ``conf`` is already validated."""
+        ...
+
+    async def list_tasks(self, dag_id: str) -> list[Task]:
+        """The tasks of a DAG's latest structure."""
+        ...
+
+    async def task_instances(self, dag_id: str, run_id: str) -> list[TaskInstance]:
+        """Every task instance of a run, mapped ones included."""
+        ...
+
+    async def mapped_instances(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        *,
+        offset: int = 0,
+        limit: int = 50,
+        states: Sequence[str] = (),
+    ) -> tuple[list[TaskInstance], int]:
+        """One page of a mapped task's instances by map index, and their number."""
+        ...
+
+    async def task_instance(
+        self, dag_id: str, run_id: str, task_id: str, map_index: int = -1
+    ) -> TaskInstance:
+        """One task instance (a mapped one by its index)."""
+        ...
+
+    async def clear(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_ids: Sequence[str | tuple[str, int]],
+        *,
+        include_downstream: bool = False,
+        include_upstream: bool = False,
+        only_failed: bool = False,
+        dry_run: bool = False,
+    ) -> list[TaskInstance]:
+        """Clear task instances (or, with ``dry_run``, list those that would be cleared)."""
+        ...
+
+    async def set_task_state(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        *,
+        state: str,
+        map_index: int = -1,
+        include_downstream: bool = False,
+        include_upstream: bool = False,
+    ) -> list[TaskInstance]:
+        """Mark a task instance success or failed; returns the instances changed."""
+        ...
+
+    async def get_log(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        *,
+        try_number: int,
+        map_index: int = -1,
+        continuation_token: str | None = None,
+    ) -> LogPage:
+        """The log events after ``continuation_token`` (all of them without one)."""
+        ...
+
+    async def health(self) -> dict[str, ComponentReport]:
+        """The deployment's report per component: scheduler, db, dag_processor, triggerer."""
+        ...
+
+
+class DeploymentsPort(Protocol):
+    """Every Airflow deployment Airdeck talks to, by name; the first one is the default."""
+
+    def get(self, name: str | None = None) -> AirflowPort:
+        """The deployment called ``name`` (the default one when None); ``NotFoundError``
+        naming the known ones for any other name."""
+        ...
