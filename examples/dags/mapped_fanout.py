@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 import pendulum
@@ -31,7 +32,9 @@ log = logging.getLogger(__name__)
 def mapped_fanout() -> None:
     """Fan out over `count` items (those with item % 25 == 7 fail), then report and summarize."""
 
-    @task
+    # Retried, unlike the mapped work: only an interrupted worker can fail it, and the tests
+    # read this run's mapped instances, which exist only once it succeeds.
+    @task(retries=2, retry_delay=timedelta(seconds=2))
     def make_items() -> list[int]:
         params: dict[str, Any] = get_current_context()["params"]
         return list(range(int(params["count"])))

@@ -3,20 +3,24 @@
 It answers as Airflow 3 does where the services can tell (paging, filters, sort order, newest
 run first, ``NotFoundError`` for what it does not hold, a run id of its own when none is given)
 and records what it was asked to do (``triggered``, ``paused``, ``cleared``, ``marked``), so a
-test can say that something reached Airflow, or that it never did. ``fail_with`` makes every
-call raise, as a deployment that is down does. The real-Airflow integration tests stay the
-judge of the real client; this fake is for the service layer's own rules.
+test can say that something reached Airflow, or that it never did. Failures are Airflow's
+normal weather: ``down()`` makes every call raise as an unreachable deployment's do, ``refuse``
+makes one method raise before it does anything, ``lose_answer`` makes a write happen and its
+answer be lost (a timeout after Airflow acted), and ``before_call`` lets a test look at the
+world just as a call reaches Airflow. The real-Airflow integration tests stay the judge of
+the real client; this fake is for the service layer's own rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
+from airdeck_adapters.airflow.client import last_run_of
 from airdeck_domain.errors import DomainError, NotFoundError, UnavailableError
 from airdeck_domain.models import (
     ComponentReport,
@@ -30,6 +34,7 @@ from airdeck_domain.models import (
     TaskInstance,
 )
 
+T = TypeVar("T")
 _NEVER = datetime.min.replace(tzinfo=UTC)
 _SORT_KEYS: dict[str, Callable[[Dag, LastRun | None], tuple[Any, ...]]] = {
     "dag_id": lambda dag, last: (dag.dag_id,),
@@ -71,6 +76,9 @@ class FakeAirflow:
     logs: dict[tuple[str, str, str, int, int], list[str]] = field(default_factory=dict)
     components: dict[str, ComponentReport] = field(default_factory=dict)
     fail_with: DomainError | None = None
+    refuse: dict[str, DomainError] = field(default_factory=dict)
+    lose_answer: dict[str, DomainError] = field(default_factory=dict)
+    before_call: Callable[[str], Awaitable[None]] | None = None
     calls: dict[str, int] = field(default_factory=dict)
     triggered: list[Triggered] = field(default_factory=list)
     paused: list[tuple[str, bool]] = field(default_factory=list)
@@ -109,7 +117,7 @@ class FakeAirflow:
         paused: bool | None = None,
         sort: DagSort = "dag_id",
     ) -> tuple[list[Dag], int]:
-        self._called("list_dags")
+        await self._enter("list_dags")
         matching = self._sorted(self._matching(search, tags, owners, paused), sort)
         return [self._listed(d) for d in matching[offset : offset + limit]], len(matching)
 
@@ -121,21 +129,21 @@ class FakeAirflow:
         paused: bool | None = None,
         sort: DagSort = "dag_id",
     ) -> list[Dag]:
-        self._called("every_dag")
+        await self._enter("every_dag")
         return [
             self._listed(d) for d in self._sorted(self._matching(search, (), owners, paused), sort)
         ]
 
     async def get_dag(self, dag_id: str) -> DagDetail:
-        self._called("get_dag")
+        await self._enter("get_dag")
         return self._dag(dag_id)
 
     async def set_paused(self, dag_id: str, is_paused: bool) -> Dag:
-        self._called("set_paused")
+        await self._enter("set_paused")
         dag = msgspec.structs.replace(self._dag(dag_id), is_paused=is_paused)
         self.dags[dag_id] = dag
         self.paused.append((dag_id, is_paused))
-        return self._listed(dag)
+        return self._answer("set_paused", self._listed(dag))
 
     async def list_runs(
         self,
@@ -145,24 +153,18 @@ class FakeAirflow:
         limit: int = 20,
         states: Sequence[str] = (),
     ) -> tuple[list[DagRun], int]:
-        self._called("list_runs")
+        await self._enter("list_runs")
         self._dag(dag_id)
         runs = [r for r in self._newest_first(dag_id) if not states or r.state in states]
         return runs[offset : offset + limit], len(runs)
 
     async def latest_runs(self, dag_ids: Sequence[str]) -> dict[str, LastRun | None]:
-        self._called("latest_runs")
+        await self._enter("latest_runs")
         return {dag_id: self._last_run(dag_id) for dag_id in dict.fromkeys(dag_ids)}
 
     async def get_run(self, dag_id: str, run_id: str) -> DagRun:
-        self._called("get_run")
-        for run in self.runs.get(dag_id, []):
-            if run.run_id == run_id:
-                return run
-        raise NotFoundError(
-            f"The DagRun with dag_id: `{dag_id}` and run_id: `{run_id}` was not found",
-            deployment=self.name,
-        )
+        await self._enter("get_run")
+        return self._run(dag_id, run_id)
 
     async def trigger(
         self,
@@ -172,12 +174,12 @@ class FakeAirflow:
         note: str | None = None,
         run_id: str | None = None,
     ) -> DagRun:
-        self._called("trigger")
+        await self._enter("trigger")
         self._dag(dag_id)
         now = datetime.now(UTC)
         run_id = run_id or f"manual__{now.isoformat()}"
         self.triggered.append(Triggered(dag_id=dag_id, run_id=run_id, conf=conf, note=note))
-        return self.add_run(
+        run = self.add_run(
             dag_id,
             run_id,
             state="queued",
@@ -187,15 +189,16 @@ class FakeAirflow:
             queued_at=now,
             run_after=now,
         )
+        return self._answer("trigger", run)
 
     async def list_tasks(self, dag_id: str) -> list[Task]:
-        self._called("list_tasks")
+        await self._enter("list_tasks")
         self._dag(dag_id)
         return list(self.tasks.get(dag_id, []))
 
     async def task_instances(self, dag_id: str, run_id: str) -> list[TaskInstance]:
-        self._called("task_instances")
-        await self.get_run(dag_id, run_id)
+        await self._enter("task_instances")
+        self._run(dag_id, run_id)
         return list(self.instances.get((dag_id, run_id), []))
 
     async def mapped_instances(
@@ -208,8 +211,8 @@ class FakeAirflow:
         limit: int = 50,
         states: Sequence[str] = (),
     ) -> tuple[list[TaskInstance], int]:
-        self._called("mapped_instances")
-        await self.get_run(dag_id, run_id)
+        await self._enter("mapped_instances")
+        self._run(dag_id, run_id)
         mapped = sorted(
             (
                 ti
@@ -225,15 +228,8 @@ class FakeAirflow:
     async def task_instance(
         self, dag_id: str, run_id: str, task_id: str, map_index: int = -1
     ) -> TaskInstance:
-        self._called("task_instance")
-        await self.get_run(dag_id, run_id)
-        for ti in self.instances.get((dag_id, run_id), []):
-            if ti.task_id == task_id and ti.map_index == map_index:
-                return ti
-        raise NotFoundError(
-            f"Task instance {task_id} (map index {map_index}) of run {run_id} not found",
-            deployment=self.name,
-        )
+        await self._enter("task_instance")
+        return self._instance(dag_id, run_id, task_id, map_index)
 
     async def clear(
         self,
@@ -246,8 +242,8 @@ class FakeAirflow:
         only_failed: bool = False,
         dry_run: bool = False,
     ) -> list[TaskInstance]:
-        self._called("clear")
-        await self.get_run(dag_id, run_id)
+        await self._enter("clear")
+        self._run(dag_id, run_id)
         wanted = {t if isinstance(t, str) else t[0] for t in task_ids}
         hit = [
             ti
@@ -255,9 +251,10 @@ class FakeAirflow:
             if ti.task_id in wanted
             and (not only_failed or ti.state in ("failed", "upstream_failed"))
         ]
-        if not dry_run:
-            self.cleared.append((dag_id, run_id, list(task_ids)))
-        return hit
+        if dry_run:
+            return hit
+        self.cleared.append((dag_id, run_id, list(task_ids)))
+        return self._answer("clear", hit)
 
     async def set_task_state(
         self,
@@ -270,13 +267,13 @@ class FakeAirflow:
         include_downstream: bool = False,
         include_upstream: bool = False,
     ) -> list[TaskInstance]:
-        self._called("set_task_state")
-        instance = await self.task_instance(dag_id, run_id, task_id, map_index)
+        await self._enter("set_task_state")
+        instance = self._instance(dag_id, run_id, task_id, map_index)
         changed = msgspec.structs.replace(instance, state=state)
         kept = self.instances[(dag_id, run_id)]
         kept[kept.index(instance)] = changed
         self.marked.append((dag_id, run_id, task_id, state, map_index))
-        return [changed]
+        return self._answer("set_task_state", [changed])
 
     async def get_log(
         self,
@@ -288,7 +285,7 @@ class FakeAirflow:
         map_index: int = -1,
         continuation_token: str | None = None,
     ) -> LogPage:
-        self._called("get_log")
+        await self._enter("get_log")
         lines = self.logs.get((dag_id, run_id, task_id, try_number, map_index))
         if lines is None:
             raise NotFoundError(f"No log of try {try_number} of {task_id}", deployment=self.name)
@@ -296,15 +293,43 @@ class FakeAirflow:
         return LogPage(events=list(lines[start:]), continuation_token=None)
 
     async def health(self) -> dict[str, ComponentReport]:
-        self._called("health")
+        await self._enter("health")
         return dict(self.components)
 
     # -- inside --------------------------------------------------------------------------------
 
-    def _called(self, method: str) -> None:
+    async def _enter(self, method: str) -> None:
         self.calls[method] = self.calls.get(method, 0) + 1
-        if self.fail_with is not None:
-            raise self.fail_with
+        if self.before_call is not None:
+            await self.before_call(method)
+        failure = self.fail_with or self.refuse.get(method)
+        if failure is not None:
+            raise failure
+
+    def _answer(self, method: str, value: T) -> T:
+        lost = self.lose_answer.get(method)
+        if lost is not None:
+            raise lost
+        return value
+
+    def _run(self, dag_id: str, run_id: str) -> DagRun:
+        for run in self.runs.get(dag_id, []):
+            if run.run_id == run_id:
+                return run
+        raise NotFoundError(
+            f"The DagRun with dag_id: `{dag_id}` and run_id: `{run_id}` was not found",
+            deployment=self.name,
+        )
+
+    def _instance(self, dag_id: str, run_id: str, task_id: str, map_index: int) -> TaskInstance:
+        self._run(dag_id, run_id)
+        for ti in self.instances.get((dag_id, run_id), []):
+            if ti.task_id == task_id and ti.map_index == map_index:
+                return ti
+        raise NotFoundError(
+            f"Task instance {task_id} (map index {map_index}) of run {run_id} not found",
+            deployment=self.name,
+        )
 
     def _dag(self, dag_id: str) -> DagDetail:
         dag = self.dags.get(dag_id)
@@ -350,14 +375,7 @@ class FakeAirflow:
         runs = self._newest_first(dag_id)
         if not runs:
             return None
-        run = runs[0]
-        return LastRun(
-            run_id=run.run_id,
-            state=run.state,
-            start_date=run.start_date,
-            end_date=run.end_date,
-            logical_date=run.logical_date,
-        )
+        return last_run_of(runs[0])
 
     def _listed(self, dag: DagDetail) -> Dag:
         # A list holds plain DAGs: the detail-only fields stay behind, as in Airflow's list.

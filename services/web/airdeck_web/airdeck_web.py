@@ -28,7 +28,7 @@ app.add_page(
 app.add_page(
     workflows,
     route="/workflows",
-    title="Airdeck · Pipelines",
+    title="Airdeck · DAGs",
     on_load=[AuthState.require_user, WorkflowsState.load],
 )
 app.add_page(

@@ -52,3 +52,16 @@ def test_no_service_imports_a_controller() -> None:
         if name == HTTP_LAYER or name.startswith(HTTP_LAYER + ".")
     ]
     assert offenders == []
+
+
+def test_no_service_imports_the_airflow_adapter() -> None:
+    # Services talk to Airflow through ``services.ports.AirflowPort`` only, so a fake can
+    # stand in for the httpx client in their unit tests.
+    root = Path(airdeck_api.services.__file__).parent
+    offenders = [
+        f"{path.relative_to(root)}: {name}"
+        for path in sorted(root.rglob("*.py"))
+        for name in imported_modules(ast.parse(path.read_text()), "airdeck_api.services")
+        if name.startswith(("airdeck_adapters.airflow", "httpx"))
+    ]
+    assert offenders == []

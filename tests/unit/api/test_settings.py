@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
 
+from airdeck_api import settings as settings_module
 from airdeck_api.ratelimit import parse_limits
 from airdeck_api.settings import Settings, SettingsError
 
@@ -175,3 +177,22 @@ def test_duplicate_deployment_names_rejected() -> None:
     }
     with pytest.raises(SettingsError, match="unique"):
         Settings.from_env(env)
+
+
+def test_every_variable_read_is_in_the_readme_config_table() -> None:
+    source = Path(settings_module.__file__).read_text()
+    readers = {"text", "secret", "integer", "seconds", "flag"}
+    names = {
+        f"AIRDECK_{node.args[0].value}"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in readers
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    }
+    assert len(names) >= 30
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    table = {line.split("`")[1] for line in readme.splitlines() if line.startswith("| `AIRDECK_")}
+    assert sorted(names - table) == []

@@ -45,4 +45,3 @@ def describe(schedule: str | None) -> str:
         if described:
             return described
     return text
-

@@ -146,7 +146,9 @@ class AirdeckPlugin(InitPluginProtocol):
             grace=timedelta(seconds=self.settings.airflow.longest_action),
             key_retention=timedelta(seconds=self.settings.actions.idempotency_ttl),
         )
-        reconciling = asyncio.create_task(reconciler.run_forever(self.settings.actions.reconcile_interval))
+        reconciling = asyncio.create_task(
+            reconciler.run_forever(self.settings.actions.reconcile_interval)
+        )
         try:
             yield
         finally:

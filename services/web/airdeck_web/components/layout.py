@@ -12,7 +12,7 @@ def layout(*children: rx.Component) -> rx.Component:
     return rx.box(
         rx.hstack(
             rx.link(rx.heading("Airdeck", size="5"), href="/workflows", underline="none"),
-            rx.text("Pipelines", color_scheme="gray"),
+            rx.text("DAGs", color_scheme="gray"),
             rx.spacer(),
             rx.text(AuthState.user, " · ", AuthState.role, size="2", id="whoami"),
             # Reflex's stub types rx.color_mode as a plain Var, not its namespace of components.

@@ -253,7 +253,7 @@ def dag_page() -> rx.Component:
             DagState.error != "", rx.callout(DagState.error, color_scheme="red", id="dag-error")
         ),
         rx.hstack(
-            rx.link("← Pipelines", href="/workflows"),
+            rx.link("← DAGs", href="/workflows"),
             rx.heading(DagState.dag_id, size="7", id="dag-title"),
             rx.spacer(),
             rx.cond(

@@ -125,7 +125,7 @@ def workflows() -> rx.Component:
     """The dashboard."""
     return layout(
         rx.hstack(
-            rx.heading("Pipelines", size="7"),
+            rx.heading("DAGs", size="7"),
             rx.spacer(),
             *[health_dot(p) for p in ("scheduler", "db", "dag_processor", "triggerer")],
             align="center",

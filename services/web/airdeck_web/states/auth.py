@@ -81,7 +81,7 @@ class AuthState(rx.State):
 
     @event
     async def sign_in(self, form: dict[str, Any]) -> Any:
-        """Exchange username and password for a token, then go to the workflows."""
+        """Exchange username and password for a token, then go to the DAG list."""
         self.sign_in_error = ""
         try:
             async with AirdeckApi(client_ip=self._client_ip()) as api:

@@ -39,7 +39,7 @@ class PipelineMetadataService(SQLAlchemyAsyncRepositoryService[PipelineMetadata]
         ids = list(dag_ids)
         if not ids:
             return {}
-        rows = await self.list(
+        rows = await self.get_many(
             PipelineMetadata.deployment == deployment, PipelineMetadata.dag_id.in_(ids)
         )
         return {row.dag_id: row for row in rows}
@@ -73,7 +73,7 @@ class FavoriteService(SQLAlchemyAsyncRepositoryService[UserFavorite]):
 
     async def dag_ids(self, deployment: str, user_id: str) -> set[str]:
         """The DAGs this user starred."""
-        rows = await self.list(
+        rows = await self.get_many(
             UserFavorite.deployment == deployment, UserFavorite.user_id == user_id
         )
         return {row.dag_id for row in rows}
@@ -104,7 +104,7 @@ class SavedRunConfigService(SQLAlchemyAsyncRepositoryService[SavedRunConfig]):
 
     async def visible(self, deployment: str, dag_id: str, user_id: str) -> Sequence[SavedRunConfig]:
         """The user's own configs and everyone's shared ones, by name."""
-        rows = await self.list(
+        rows = await self.get_many(
             SavedRunConfig.deployment == deployment,
             SavedRunConfig.dag_id == dag_id,
             or_(SavedRunConfig.created_by == user_id, SavedRunConfig.shared.is_(True)),

@@ -7,8 +7,8 @@ read but not change answers 403: its existence is no secret to them.
 
 from __future__ import annotations
 
-from airdeck_adapters.airflow import AirflowClient
 from airdeck_api.services.audit import OutOfScopeError
+from airdeck_api.services.ports import AirflowPort
 from airdeck_api.services.product import ProductData, scope_of
 from airdeck_domain.errors import ForbiddenError, NotFoundError
 from airdeck_domain.models import Dag
@@ -23,7 +23,7 @@ def dag_not_found(dag_id: str, deployment: str) -> NotFoundError:
 class DagAccess:
     """Checks a permission on one DAG for the calling principal."""
 
-    def __init__(self, principal: Principal, airflow: AirflowClient, product: ProductData) -> None:
+    def __init__(self, principal: Principal, airflow: AirflowPort, product: ProductData) -> None:
         self.principal = principal
         self.airflow = airflow
         self.product = product

@@ -8,11 +8,11 @@ from datetime import datetime
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from airdeck_adapters.airflow import AirflowClient
 from airdeck_adapters.db.models import AuditLog
 from airdeck_adapters.db.services import AuditLogService
 from airdeck_api.schemas.audit import AuditEntry, AuditPage
 from airdeck_api.services.audit_scope import audit_scope
+from airdeck_api.services.ports import AirflowPort
 from airdeck_domain.rbac import Principal
 
 
@@ -51,7 +51,7 @@ class AuditReader:
     """The audit log as one principal may read it, across every deployment."""
 
     def __init__(
-        self, principal: Principal, deployments: Iterable[AirflowClient], session: AsyncSession
+        self, principal: Principal, deployments: Iterable[AirflowPort], session: AsyncSession
     ) -> None:
         self.principal = principal
         self.deployments = deployments

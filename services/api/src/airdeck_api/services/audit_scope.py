@@ -7,13 +7,13 @@ from collections.abc import Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from airdeck_adapters.airflow import AirflowClient
+from airdeck_api.services.ports import AirflowPort
 from airdeck_api.services.product import ProductData, scope_of
 from airdeck_domain.rbac import Principal, decide, permissions_of
 
 
 async def audit_scope(
-    principal: Principal, deployments: Iterable[AirflowClient], session: AsyncSession
+    principal: Principal, deployments: Iterable[AirflowPort], session: AsyncSession
 ) -> dict[str, list[str]] | None:
     """Deployment -> the DAG ids whose audit rows the principal may read; None for all rows.
 

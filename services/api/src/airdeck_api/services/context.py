@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from airdeck_adapters.airflow import AirflowClient
 from airdeck_api.services.access import DagAccess
 from airdeck_api.services.audit import Actor, AuditTrail
 from airdeck_api.services.cached import SharedCache
+from airdeck_api.services.ports import AirflowPort
 from airdeck_api.services.product import ProductData
 
 
@@ -19,7 +19,7 @@ class RequestContext:
     the request's product-DB ``session`` and product data, the caller's permission checks
     (``access``), the audit trail and who acts (``actor``)."""
 
-    airflow: AirflowClient
+    airflow: AirflowPort
     cache: SharedCache
     session: AsyncSession
     product: ProductData

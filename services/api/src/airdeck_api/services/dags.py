@@ -7,9 +7,9 @@ from collections.abc import Iterable, Sequence
 
 import msgspec
 
-from airdeck_adapters.airflow import AirflowClient
 from airdeck_api.services.cached import SharedCache
 from airdeck_api.services.context import RequestContext
+from airdeck_api.services.ports import AirflowPort
 from airdeck_api.services.product import scope_of
 from airdeck_domain import caching
 from airdeck_domain.errors import InvalidInputError
@@ -77,7 +77,7 @@ class DagCatalog:
     """Airflow's own data about one deployment's DAGs, read through the shared cache: the same
     for every caller, so nothing here knows who asks (callers check permissions after)."""
 
-    def __init__(self, airflow: AirflowClient, cache: SharedCache) -> None:
+    def __init__(self, airflow: AirflowPort, cache: SharedCache) -> None:
         self.airflow = airflow
         self.cache = cache
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import msgspec
 
-from airdeck_adapters.airflow import AirflowClient
 from airdeck_api.services.cached import SharedCache
+from airdeck_api.services.ports import AirflowPort
 from airdeck_domain import caching, health
 from airdeck_domain.errors import DomainError
 from airdeck_domain.models import ComponentReport, Health
@@ -17,7 +17,7 @@ class _Reports(msgspec.Struct):
     components: dict[str, ComponentReport]
 
 
-async def check(airflow: AirflowClient, cache: SharedCache) -> Health:
+async def check(airflow: AirflowPort, cache: SharedCache) -> Health:
     """The deployment's health; never raises: an unreachable Airflow is a health state.
 
     Airflow's report is shared by every caller for ``caching.HEALTH_TTL`` seconds and classified

@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from airdeck_adapters.airflow import Deployments
 from airdeck_adapters.db.models import AuditLog
 from airdeck_adapters.db.services import (
     AuditLogService,
@@ -24,6 +23,7 @@ from airdeck_adapters.db.services import (
 )
 from airdeck_api.services.actions import triggered_row
 from airdeck_api.services.audit import DB_FAILURES
+from airdeck_api.services.ports import DeploymentsPort
 from airdeck_domain.errors import NotFoundError, UnavailableError
 
 logger = logging.getLogger("airdeck.reconcile")
@@ -41,7 +41,7 @@ class Reconciler:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        deployments: Deployments,
+        deployments: DeploymentsPort,
         *,
         grace: timedelta,
         key_retention: timedelta,

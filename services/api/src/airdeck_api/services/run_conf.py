@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from airdeck_adapters.airflow import AirflowClient
+from airdeck_api.services.ports import AirflowPort
 from airdeck_domain.conf import check_conf_limits, validate_conf
 from airdeck_domain.errors import InvalidInputError
 
 
-async def conf_errors(airflow: AirflowClient, dag_id: str, conf: Any) -> dict[str, str]:
+async def conf_errors(airflow: AirflowPort, dag_id: str, conf: Any) -> dict[str, str]:
     """Per-field problems of ``conf`` (empty when it may be used): its shape, and only when
     that is fine, the DAG's params as Airflow reports them now."""
     return check_conf_limits(conf) or validate_conf(
