@@ -67,7 +67,6 @@ def security_env(airflow: Any, tmp_path_factory: pytest.TempPathFactory) -> dict
         "AIRDECK_LOCAL_USERS": ",".join(
             f"{n}:{pw}:{role}" for n, (pw, role) in LOCAL_USERS.items()
         ),
-        "AIRDECK_RATE_LIMITS": "reads=100000/minute,writes=100000/minute,logs=100000/minute",
     }
 
 

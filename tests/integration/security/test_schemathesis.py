@@ -1,5 +1,5 @@
 """schemathesis over the API's own OpenAPI document, as admin, against the real Airflow:
-no server errors and no response that breaks the documented schema."""
+no server errors and no response that breaks the documented schema, at the default limits."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from itertools import cycle
 
 import httpx
 import pytest
@@ -18,25 +19,33 @@ from schemathesis.generation.case import Case
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
-from tests.integration.security.conftest import LOCAL_USERS
 from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
 EXAMPLES = 25
 """Per operation: enough to find the classic mistakes, few enough to keep the suite quick."""
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+FUZZERS = 40
+"""Admins the fuzzer's requests are spread over. The API runs at its default limits (10 writes
+a minute per person): a fuzzer sends hundreds of requests a minute, as many people would, so it
+signs in as many admins and takes turns, and no request may meet a 429."""
 
 
 @pytest.fixture(scope="session")
-def running_api(security_env: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:
-    """A real API process (local mode) and an admin's Authorization header."""
+def running_api(security_env: dict[str, str]) -> Iterator[tuple[str, list[dict[str, str]]]]:
+    """A real API process (local mode) and the Authorization headers of ``FUZZERS`` admins."""
     port = free_port()
+    fuzzers = {f"fuzz{n:02d}": f"fuzz{n:02d}-pw" for n in range(FUZZERS)}
+    users = security_env["AIRDECK_LOCAL_USERS"] + "".join(
+        f",{name}:{password}:admin" for name, password in fuzzers.items()
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "airdeck_api.cli", "serve"],
         env={
             **os.environ,
             **security_env,
             "AIRDECK_AUTH_MODE": "local",
+            "AIRDECK_LOCAL_USERS": users,
             "AIRDECK_API_PORT": str(port),
         },
         stdout=subprocess.DEVNULL,
@@ -44,24 +53,29 @@ def running_api(security_env: dict[str, str]) -> Iterator[tuple[str, dict[str, s
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
+        for _ in range(600):
             try:
                 httpx.get(f"{base}/schema/openapi.json", timeout=1).raise_for_status()
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        token = httpx.post(
-            f"{base}/api/auth/token", json={"username": "ada", "password": LOCAL_USERS["ada"][0]}
-        )
-        token.raise_for_status()
-        yield base, {"Authorization": f"Bearer {token.json()['access_token']}"}
+        headers = []
+        for name, password in fuzzers.items():
+            token = httpx.post(
+                f"{base}/api/auth/token", json={"username": name, "password": password}, timeout=30
+            )
+            token.raise_for_status()
+            headers.append({"Authorization": f"Bearer {token.json()['access_token']}"})
+        yield base, headers
     finally:
         process.terminate()
         process.wait(10)
 
 
-def test_api_conforms_to_its_schema(running_api: tuple[str, dict[str, str]]) -> None:
-    base, headers = running_api
+def test_api_conforms_to_its_schema(running_api: tuple[str, list[dict[str, str]]]) -> None:
+    base, every_header = running_api
+    turns = cycle(every_header)
+    limited: list[str] = []
     schema: OpenApiSchema = schemathesis.openapi.from_url(f"{base}/schema/openapi.json")
     failures: list[str] = []
     operations = 0
@@ -77,7 +91,10 @@ def test_api_conforms_to_its_schema(running_api: tuple[str, dict[str, str]]) -> 
             suppress_health_check=list(HealthCheck),
         )
         def check(case: Case) -> None:
-            case.call_and_validate(base_url=base, headers=headers, checks=CHECKS)
+            response = case.call(base_url=base, headers=next(turns))
+            if response.status_code == 429:
+                limited.append(f"{case.method} {case.formatted_path}")
+            case.validate_response(response, checks=CHECKS)
 
         try:
             check()
@@ -85,3 +102,4 @@ def test_api_conforms_to_its_schema(running_api: tuple[str, dict[str, str]]) -> 
             failures.append(f"{operation.label}: {exc}")
     assert operations >= 20
     assert failures == [], "\n\n".join(failures)
+    assert limited == [], f"rate-limited at the default limits: {limited[:5]}"
