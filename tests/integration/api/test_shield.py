@@ -26,6 +26,7 @@ pytestmark = pytest.mark.integration
 Client = httpx.AsyncClient
 PREFIX = "/api/orchestrator"
 MARK_RUN_ID = "manual__airdeck_shield_mark"
+MAPPED_RUN_ID = "manual__mapped+airdeck:120"
 
 
 def path(*parts: str) -> str:
@@ -97,7 +98,7 @@ async def counted(counted_app: Callable[..., Served]) -> AsyncIterator[Client]:
 
 
 async def with_token(test_client: Client, proxy: ShapedProxy) -> None:
-    """Make the API sign in to Airflow now (through an uncached read), then forget the calls."""
+    """Make the API sign in to Airflow now (through a cold read), then forget the calls."""
     response = await test_client.get(path("dags", "etl_pipeline", "runs"), params={"limit": 1})
     assert response.status_code == 200, response.text
     proxy.reset()
@@ -284,6 +285,23 @@ async def test_a_mark_is_visible_on_the_very_next_read(
     run = airflow_client(airflow).get(run_path("etl_pipeline", finished_run)).json()
     shown = await counted.get(path("dags", "etl_pipeline", "runs", finished_run))
     assert shown.json()["run"]["state"] == run["state"]
+
+
+async def test_runs_and_mapped_pages_are_read_once_for_every_reader(
+    counted: Client, proxy: ShapedProxy, finished_run: str, airflow: Any
+) -> None:
+    ensure_run(airflow, "mapped_fanout", MAPPED_RUN_ID, {})
+    await with_token(counted, proxy)
+    runs_url = path("dags", "etl_pipeline", "runs")
+    mapped_url = path("dags", "mapped_fanout", "runs", MAPPED_RUN_ID, "tasks", "process", "mapped")
+    runs = [await counted.get(runs_url, params={"limit": 5}) for _ in range(10)]
+    mapped = [await counted.get(mapped_url, params={"limit": 7}) for _ in range(10)]
+    assert {r.status_code for r in runs + mapped} == {200}
+    assert len({r.text for r in runs}) == 1 and len({r.text for r in mapped}) == 1
+    assert len(mapped[0].json()["instances"]) == 7
+    assert proxy.calls_to("GET", "/api/v2/dags/etl_pipeline/dagRuns") == 1
+    listed = [p for _, p in proxy.api_calls() if p.split("?")[0].endswith("/process/listMapped")]
+    assert len(listed) == 1, proxy.api_calls()
 
 
 async def test_a_pause_is_visible_on_the_very_next_list(counted: Client) -> None:

@@ -25,6 +25,9 @@ them at once; the TTL only bounds how long an idle entry holds memory."""
 LIVE_TTL = 2.0
 """A running run's state and task instances: as long as the fastest poll interval, so any
 number of people watching one run cost Airflow one call per resource per poll."""
+RUNS_PAGE_TTL = 5.0
+"""A page of a DAG's runs: the scheduler adds runs and moves their states without Airdeck, so
+a page is re-read at most this often; a trigger, clear or mark through Airdeck drops it at once."""
 STALE_GRACE = 600.0
 """How long an entry is kept past its TTL, to be served (marked stale) while Airflow is slow."""
 
@@ -98,6 +101,39 @@ def run_ttl(run_state: str | None) -> float:
 def task_instances(deployment: str, dag_id: str, run_id: str, run_state: str | None) -> CacheRule:
     """A run's task instances, fresh as long as the run's state allows (``run_ttl``)."""
     return CacheRule(key=f"{deployment}:tis:{dag_id}:{run_id}", ttl=run_ttl(run_state))
+
+
+def runs_generation(deployment: str, dag_id: str) -> str:
+    """The counter whose value is part of every runs page of a DAG: bumping it drops them all."""
+    return f"{deployment}:runs-generation:{dag_id}"
+
+
+def runs_page(deployment: str, dag_id: str, generation: int, query: Sequence[object]) -> CacheRule:
+    """One page of a DAG's runs for one query (its states, offset and limit)."""
+    encoded = "|".join(str(part) for part in query)
+    return CacheRule(key=f"{deployment}:runs:{dag_id}:g{generation}:{encoded}", ttl=RUNS_PAGE_TTL)
+
+
+def run_generation(deployment: str, dag_id: str, run_id: str) -> str:
+    """The counter whose value is part of every mapped-instance page of a run."""
+    return f"{deployment}:run-generation:{dag_id}:{run_id}"
+
+
+def mapped_page(
+    deployment: str,
+    dag_id: str,
+    run_id: str,
+    generation: int,
+    run_state: str | None,
+    query: Sequence[object],
+) -> CacheRule:
+    """One page of a mapped task's instances (its task, states, offset and limit), fresh as
+    long as the run's state allows (``run_ttl``)."""
+    encoded = "|".join(str(part) for part in query)
+    return CacheRule(
+        key=f"{deployment}:mapped:{dag_id}:{run_id}:g{generation}:{encoded}",
+        ttl=run_ttl(run_state),
+    )
 
 
 def run_keys(deployment: str, dag_id: str, run_id: str) -> tuple[str, ...]:

@@ -175,12 +175,18 @@ class DagCatalog:
         )
 
     async def forget_last_run(self, dag_id: str) -> None:
-        """Drop the cached last run of a DAG."""
-        await self.cache.forget(caching.last_run_key(self.airflow.name, dag_id))
+        """Drop the cached last run of a DAG and every page of its runs."""
+        name = self.airflow.name
+        await self.cache.forget(caching.last_run_key(name, dag_id))
+        await self.cache.bump(caching.runs_generation(name, dag_id))
 
     async def forget_run(self, dag_id: str, run_id: str) -> None:
-        """Drop a run, its task instances and its DAG's last run."""
-        await self.cache.forget(*caching.run_keys(self.airflow.name, dag_id, run_id))
+        """Drop a run, its task instances and mapped-instance pages, its DAG's last run and
+        every page of its DAG's runs."""
+        name = self.airflow.name
+        await self.cache.forget(*caching.run_keys(name, dag_id, run_id))
+        await self.cache.bump(caching.run_generation(name, dag_id, run_id))
+        await self.cache.bump(caching.runs_generation(name, dag_id))
 
     async def forget_dag(self, dag_id: str) -> None:
         """Drop what a pause or unpause changes: the DAG's detail and every DAG list page."""
@@ -236,12 +242,14 @@ class DagService:
         return [msgspec.structs.replace(d, last_run=latest[d.dag_id]) for d in dags]
 
     async def forget_last_run(self, dag_id: str) -> None:
-        """Drop the cached last run of a DAG (after a trigger, so the list shows the new run)."""
+        """Drop the cached last run of a DAG and its runs pages (after a trigger, so the lists
+        show the new run)."""
         await self.catalog.forget_last_run(dag_id)
 
     async def forget_run(self, dag_id: str, run_id: str) -> None:
-        """Drop what a clear or a mark makes wrong: the run, its task instances and its DAG's
-        last run, so the very next read asks Airflow. Never raises (see ``SharedCache``)."""
+        """Drop what a clear or a mark makes wrong: the run, its task instances, its DAG's last
+        run and runs pages, so the very next read asks Airflow. Never raises (see
+        ``SharedCache``)."""
         await self.catalog.forget_run(dag_id, run_id)
 
     async def forget_dag(self, dag_id: str) -> None:

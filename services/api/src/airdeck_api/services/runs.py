@@ -38,8 +38,10 @@ class _Instances(msgspec.Struct):
 class RunService:
     """What the API shows of runs and their tasks, for one deployment.
 
-    A finished run and its task instances are cached until a clear or a mark through Airdeck
-    drops them (``forget``); a live run's for a poll interval, shared by all who watch it.
+    A finished run, its task instances and its mapped-instance pages are cached until a clear
+    or a mark through Airdeck drops them (``forget``); a live run's for a poll interval, shared
+    by all who watch it. Pages of a DAG's runs are re-read every few seconds (the scheduler
+    adds runs without Airdeck) and dropped at once by a trigger, a clear or a mark.
     """
 
     def __init__(self, context: RequestContext) -> None:
@@ -63,10 +65,18 @@ class RunService:
         await self.access.require("dags:read", dag_id)
         if conf:
             return await self._page_by_conf(dag_id, conf, page=page, limit=limit, states=states)
-        runs, total = await self.airflow.list_runs(
-            dag_id, offset=(page - 1) * limit, limit=limit, states=states
-        )
-        return RunPage(items=runs, total=total, page=page, limit=limit)
+        offset = (page - 1) * limit
+        name = self.airflow.name
+        generation = await self.cache.generation(caching.runs_generation(name, dag_id))
+        rule = caching.runs_page(name, dag_id, generation, (offset, limit, *sorted(states)))
+
+        async def load() -> RunPage:
+            runs, total = await self.airflow.list_runs(
+                dag_id, offset=offset, limit=limit, states=states
+            )
+            return RunPage(items=runs, total=total, page=page, limit=limit)
+
+        return await self.cache.read(rule, RunPage, load)
 
     async def _page_by_conf(
         self,
@@ -168,9 +178,26 @@ class RunService:
         limit: int,
         states: tuple[str, ...],
     ) -> TaskInstancePage:
-        """One page of a mapped task's instances."""
+        """One page of a mapped task's instances, cached as long as the run's state allows
+        (until a clear or a mark of the run drops it)."""
         await self.access.require("dags:read", dag_id)
-        items, total = await self.airflow.mapped_instances(
-            dag_id, run_id, task_id, offset=(page - 1) * limit, limit=limit, states=states
+        run = await self.get(dag_id, run_id)
+        offset = (page - 1) * limit
+        name = self.airflow.name
+        generation = await self.cache.generation(caching.run_generation(name, dag_id, run_id))
+        rule = caching.mapped_page(
+            name,
+            dag_id,
+            run_id,
+            generation,
+            run.state,
+            (task_id, offset, limit, run.end_date, *sorted(states)),
         )
-        return TaskInstancePage(items=items, total=total, page=page, limit=limit)
+
+        async def load() -> TaskInstancePage:
+            items, total = await self.airflow.mapped_instances(
+                dag_id, run_id, task_id, offset=offset, limit=limit, states=states
+            )
+            return TaskInstancePage(items=items, total=total, page=page, limit=limit)
+
+        return await self.cache.read(rule, TaskInstancePage, load, stale_ok=False)
