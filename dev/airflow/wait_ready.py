@@ -1,9 +1,10 @@
-"""Wait until an Airflow answers healthy and has parsed every DAG file in the examples folder.
+"""Wait until an Airflow answers healthy and has parsed every DAG file in its DAGs folder.
 
 Usage: python dev/airflow/wait_ready.py [--timeout SECONDS] [--pid PID]
 Reads AIRDECK_AIRFLOW_URL/USERNAME/PASSWORD and AIRDECK_AIRFLOW_DAGS (dev/airflow/env.sh sets
-them). Each file examples/dags/<name>.py defines the DAG <name>. Prints a dot per poll; exits 0
-when ready, 1 on timeout, on an import error or when the process --pid has died.
+them). Every .py file under the folder (through links, as Airflow reads it) must be the file of
+at least one parsed DAG. Prints a dot per poll; exits 0 when ready, 1 on timeout, on an import
+error or when the process --pid has died.
 Standard library only, so it runs on the Airflow venv's Python before the project venv exists.
 """
 
@@ -42,6 +43,28 @@ def unhealthy_parts(base: str) -> list[str]:
     return [name for name, part in health.items() if (part or {}).get("status") != "healthy"]
 
 
+def dag_files(folder: str) -> set[str]:
+    """The names of the .py files under ``folder``, following links as Airflow does."""
+    return {
+        name
+        for _, _, names in os.walk(folder, followlinks=True)
+        for name in names
+        if name.endswith(".py")
+    }
+
+
+def parsed_files(base: str, token: str | None) -> tuple[set[str], int]:
+    """The names of the files Airflow has parsed DAGs from, and how many DAGs it holds."""
+    names: set[str] = set()
+    offset, total = 0, 1
+    while offset < total:
+        page = get_json(f"{base}/api/v2/dags?limit=100&offset={offset}", token)
+        total = int(page["total_entries"])
+        names |= {Path(d["fileloc"]).name for d in page["dags"] if d.get("fileloc")}
+        offset += len(page["dags"]) or total
+    return names, total
+
+
 def alive(pid: int | None) -> bool:
     if pid is None:
         return True
@@ -58,7 +81,7 @@ def main() -> int:
     parser.add_argument("--pid", type=int)
     args = parser.parse_args()
     base = os.environ["AIRDECK_AIRFLOW_URL"]
-    expected = {p.stem for p in Path(os.environ["AIRDECK_AIRFLOW_DAGS"]).glob("*.py")}
+    expected = dag_files(os.environ["AIRDECK_AIRFLOW_DAGS"])
     started = time.monotonic()
     deadline = started + args.timeout
     phase, token, waiting_for = "health", None, "the api-server"
@@ -76,7 +99,7 @@ def main() -> int:
             if phase == "health":
                 bad = unhealthy_parts(base)
                 if not bad:
-                    say("healthy; waiting for the example DAGs to be parsed ")
+                    say(f"healthy; waiting for its {len(expected)} DAG files to be parsed ")
                     phase = "dags"
                     token = fetch_token(
                         base,
@@ -94,10 +117,9 @@ def main() -> int:
                     for error in errors["import_errors"]:
                         print(f"import error in {error['filename']}:\n{error['stack_trace']}")
                     return 1
-                dags = get_json(f"{base}/api/v2/dags?limit=100", token)["dags"]
-                missing = expected - {d["dag_id"] for d in dags}
-                if not missing:
-                    say(f"all {len(expected)} example DAGs parsed")
+                files, total = parsed_files(base, token)
+                if not expected - files:
+                    say(f"all {len(expected)} DAG files parsed ({total} DAGs)")
                     print()
                     return 0
         except urllib.error.HTTPError as exc:
