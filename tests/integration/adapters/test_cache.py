@@ -42,6 +42,8 @@ async def test_set_get_expire_and_delete_exact_keys(store: CacheStore) -> None:
     await store.delete("a:1")
     assert await store.get("a:1") is None
     assert await store.get("b:1") == b"three"
+    assert await store.get_many(["b:1", "a:1", "b:1", "a:2"]) == [b"three", None, b"three", None]
+    assert await store.get_many([]) == []
     assert await store.counter("n") == 0
     assert await store.incr("n", 60) == 1
     assert await store.incr("n", 60) == 2
@@ -109,6 +111,7 @@ async def test_a_redis_that_is_down_is_a_miss_logged_once(
     cache = RedisCache(f"redis://127.0.0.1:{free_port()}/0")
     with caplog.at_level(logging.WARNING, logger="airdeck.cache"):
         assert await cache.get("k") is None
+        assert await cache.get_many(["k", "j"]) == [None, None]
         await cache.set("k", b"v", 60)
         await cache.delete("k")
         assert await cache.incr("n", 60) == 0

@@ -12,12 +12,13 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
+from advanced_alchemy.config import SQLAlchemyAsyncConfig
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from airdeck_adapters.airflow import Deployments
 from airdeck_adapters.db import migrate
-from airdeck_adapters.db.engine import create_engine, session_factory
+from airdeck_adapters.db.engine import database_config
 from airdeck_adapters.db.models import TriggeredRun
 from airdeck_adapters.db.services import TriggeredRunService
 from airdeck_api.services.reconcile import Reconciler
@@ -327,11 +328,11 @@ async def settle_pending(app: Litestar) -> int:
     """One reconciler round, as another API process would run it (its own engine and
     clients; the app's own reconciler keeps running beside it)."""
     settings: Settings = app.state.settings
-    engine = create_engine(settings.storage.database_url)
+    database = database_config(settings.storage.database_url, SQLAlchemyAsyncConfig)
     deployments = Deployments(settings.airflow.deployments)
     try:
         reconciler = Reconciler(
-            session_factory(engine),
+            database.create_session_maker(),
             deployments,
             grace=timedelta(seconds=settings.airflow.longest_action),
             key_retention=timedelta(seconds=settings.actions.idempotency_ttl),
@@ -339,7 +340,7 @@ async def settle_pending(app: Litestar) -> int:
         return await reconciler.run_once(now=datetime.now(UTC) + LATER)
     finally:
         await deployments.aclose()
-        await engine.dispose()
+        await database.get_engine().dispose()
 
 
 async def test_product_db_failing_after_airflow_accepted_still_answers_201(
@@ -501,8 +502,8 @@ async def test_conf_search_pages_in_the_db_and_asks_airflow_only_for_the_page(
     batch = uuid.uuid4().hex[:8]
     real = f"manual__conf_search_{batch}"
     airflow_runs.ensure_run(airflow, "etl_pipeline", real, {})
-    engine = create_engine(database_url)
-    async with session_factory(engine)() as session:
+    database = database_config(database_url, SQLAlchemyAsyncConfig)
+    async with database.get_session() as session:
         runs = TriggeredRunService(session=session)
         for i in range(60):
             await runs.create(
@@ -525,7 +526,7 @@ async def test_conf_search_pages_in_the_db_and_asks_airflow_only_for_the_page(
             ),
             auto_commit=True,
         )
-    await engine.dispose()
+    await database.get_engine().dispose()
     proxy = airflow_proxy(airflow)
     proxy.watched = f"/dagRuns/manual__gone_{batch}".encode()
     app = make_app(AIRDECK_DATABASE_URL=database_url, AIRDECK_AIRFLOW_URL=proxy.url)

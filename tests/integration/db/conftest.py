@@ -6,10 +6,11 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from advanced_alchemy.config import SQLAlchemyAsyncConfig
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from airdeck_adapters.db import migrate
-from airdeck_adapters.db.engine import create_engine, session_factory
+from airdeck_adapters.db.engine import database_config
 from tests.support.databases import KINDS, temporary_database
 
 
@@ -27,7 +28,7 @@ def database(empty_database: str) -> str:
 
 @pytest.fixture
 async def session(database: str) -> AsyncIterator[AsyncSession]:
-    engine = create_engine(database)
-    async with session_factory(engine)() as db_session:
+    config = database_config(database, SQLAlchemyAsyncConfig)
+    async with config.get_session() as db_session:
         yield db_session
-    await engine.dispose()
+    await config.get_engine().dispose()

@@ -189,6 +189,11 @@ async def test_missing_forged_and_expired_tokens_get_401(local: tuple[Litestar, 
         "/api/orchestrator/dags", headers={"Authorization": "Bearer not-a-jwt"}
     )
     assert garbage.status_code == 401
+    assert 'error="invalid_token"' in garbage.headers["www-authenticate"]
+    assert garbage.headers["content-type"].startswith("application/problem+json")
+    assert "Invalid bearer token" in garbage.json()["detail"]
+    # A refused token is answered inside the middleware stack: the security headers stay on.
+    assert garbage.headers["x-content-type-options"] == "nosniff"
     basic = await client.get("/api/orchestrator/dags", headers={"Authorization": "Basic YTpi"})
     assert basic.status_code == 401
     good = (await token_for(client, "ada"))["Authorization"].split()[1]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from redis.asyncio import Redis
@@ -32,6 +32,10 @@ class CacheStore(Protocol):
 
     async def get(self, key: str) -> bytes | None:
         """The value under ``key``, or None (missing, expired, or the store unavailable)."""
+        ...
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        """The value under each key, in order, read in one round trip (None as ``get``)."""
         ...
 
     async def set(self, key: str, value: bytes, ttl: float) -> None:
@@ -89,6 +93,9 @@ class MemoryCache:
             return None
         self._entries.move_to_end(key)
         return value
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        return [await self.get(key) for key in keys]
 
     async def set(self, key: str, value: bytes, ttl: float) -> None:
         if key in self._entries:
@@ -155,6 +162,17 @@ class RedisCache:
             return None
         self._outage.succeeded()
         return value if isinstance(value, bytes) else None
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        if not keys:
+            return []
+        try:
+            values = await self._redis.mget([self._prefix + key for key in keys])
+        except (RedisError, OSError) as exc:
+            self._outage.failed(exc)
+            return [None] * len(keys)
+        self._outage.succeeded()
+        return [value if isinstance(value, bytes) else None for value in values]
 
     async def set(self, key: str, value: bytes, ttl: float) -> None:
         if len(value) > self._max_value_bytes:

@@ -1,14 +1,18 @@
-"""``airdeck-api``: run the API (``serve``, the default)."""
+"""``airdeck-api``: run the API (``serve``, the default) and migrate its product DB (``db``,
+advanced-alchemy's Alembic commands)."""
 
 from __future__ import annotations
 
-import argparse
+import logging
 import sys
 from typing import Any
 
+import click
 import uvicorn
+from advanced_alchemy.cli import add_migration_commands
+from advanced_alchemy.config import SQLAlchemyAsyncConfig
 
-from airdeck_adapters.db import migrate
+from airdeck_adapters.db.engine import database_config
 from airdeck_api.app import create_app
 from airdeck_api.settings import Settings, SettingsError
 
@@ -16,34 +20,48 @@ APP_FACTORY = "airdeck_api.app:create_app"
 """What each worker process imports and calls to build its app."""
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point; exits 2 with every configuration problem listed when settings are invalid."""
-    parser = argparse.ArgumentParser(prog="airdeck-api", description="Airdeck Orchestrator API")
-    sub = parser.add_subparsers(dest="command")
-    sub.add_parser("serve", help="run the API in the foreground (default)")
-    db = sub.add_parser("db", help="product DB migrations")
-    db_sub = db.add_subparsers(dest="db_command", required=True)
-    db_sub.add_parser("upgrade", help="apply every migration")
-    down = db_sub.add_parser("downgrade", help="undo migrations")
-    down.add_argument("revision", nargs="?", default="-1", help="target (default: one step)")
-    db_sub.add_parser("current", help="show the DB's revision")
-    args = parser.parse_args(argv)
+def settings_or_exit() -> Settings:
+    """The settings; exits 2 with every configuration problem listed when they are invalid."""
     try:
-        settings = Settings.from_env()
+        return Settings.from_env()
     except SettingsError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    if args.command == "db":
-        url = settings.storage.database_url
-        if args.db_command == "upgrade":
-            migrate.upgrade(url)
-        elif args.db_command == "downgrade":
-            migrate.downgrade(url, args.revision)
-        print(f"product DB revision: {migrate.current(url) or 'empty'}")
-        return 0
-    if args.command in (None, "serve"):
-        serve(settings)
-    return 0
+        click.echo(exc, err=True)
+        sys.exit(2)
+
+
+@click.group(name="airdeck-api", invoke_without_command=True)
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Airdeck Orchestrator API."""
+    if ctx.invoked_subcommand is None:
+        serve(settings_or_exit())
+
+
+@main.command(name="serve")
+def serve_command() -> None:
+    """Run the API in the foreground (the default)."""
+    serve(settings_or_exit())
+
+
+@main.group(
+    # Never ask before migrating: `make db-upgrade`, the demo and containers run unattended.
+    context_settings={
+        "default_map": {"upgrade": {"no_prompt": True}, "downgrade": {"no_prompt": True}}
+    }
+)
+@click.pass_context
+def db(ctx: click.Context) -> None:
+    """Product DB migrations of AIRDECK_DATABASE_URL."""
+    ctx.obj = {
+        "configs": [database_config(settings_or_exit().storage.database_url, SQLAlchemyAsyncConfig)]
+    }
+    # Alembic names each migration it runs through logging, as its own CLI shows.
+    logging.basicConfig(format="%(message)s")
+    logging.getLogger("alembic").setLevel(logging.INFO)
+
+
+add_migration_commands(db)
+db.add_command(db.commands["show-current-revision"], name="current")  # the name it had before
 
 
 def serve(settings: Settings) -> None:
@@ -68,4 +86,4 @@ def serve(settings: Settings) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main(prog_name="airdeck-api")

@@ -1,9 +1,9 @@
-"""Request-scoped dependencies: the chosen deployment's client, a DB session, the services and
-the calling principal. Everything is built per request from what the plugin put on app state."""
+"""Request-scoped dependencies: the chosen deployment's client, the services and the calling
+principal. Everything is built per request from what the plugin put on app state; the request's
+DB session, ``db_session``, is advanced-alchemy's (registered by the plugin)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -11,7 +11,7 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import Parameter, QueryParameter
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from airdeck_adapters.airflow import AirflowClient, Deployments
 from airdeck_api.actors import actor_of
@@ -50,13 +50,6 @@ def provide_cache(state: State) -> SharedCache:
     """The cache every request shares."""
     cache: SharedCache = state.cache
     return cache
-
-
-async def provide_db_session(state: State) -> AsyncGenerator[AsyncSession, None]:
-    """One product-DB session per request."""
-    sessions: async_sessionmaker[AsyncSession] = state.sessions
-    async with sessions() as session:
-        yield session
 
 
 def provide_principal(request: Request[Any, Any, Any]) -> Principal:
@@ -178,7 +171,6 @@ def provide_idempotency(
 DEPENDENCIES = {
     "airflow": Provide(provide_airflow, sync_to_thread=False),
     "cache": Provide(provide_cache, sync_to_thread=False),
-    "db_session": Provide(provide_db_session),
     "principal": Provide(provide_principal, sync_to_thread=False),
     "actor": Provide(provide_actor, sync_to_thread=False),
     "audit": Provide(provide_audit, sync_to_thread=False),

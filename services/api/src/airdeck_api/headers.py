@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 COMMON = {
     b"x-content-type-options": b"nosniff",
@@ -19,26 +18,14 @@ API_ONLY = {
 }
 
 
-class SecurityHeadersMiddleware:
-    """Adds ``COMMON`` headers everywhere and ``API_ONLY`` ones under ``/api/`` (the OpenAPI
-    viewer at ``/schema`` loads scripts, so it keeps the browser defaults for those)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await self.app(scope, receive, send)
-            return
-        extra = {**COMMON, **(API_ONLY if scope["path"].startswith("/api/") else {})}
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                message["headers"] = [
-                    *message.get("headers", []),
-                    *((k, v) for k, v in extra.items() if k not in present),
-                ]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+def security_headers(message: Message, scope: Scope) -> None:
+    """A ``before_send`` hook: adds ``COMMON`` headers everywhere and ``API_ONLY`` ones under
+    ``/api/`` (the OpenAPI viewer at ``/schema`` loads scripts, so it keeps the browser defaults
+    for those). A hook rather than a middleware, so responses that Litestar's exception handling
+    sends from outside the middleware stack (a refused token's 401) carry them too."""
+    if message["type"] != "http.response.start":
+        return
+    extra = {**COMMON, **(API_ONLY if scope["path"].startswith("/api/") else {})}
+    headers = list(message.get("headers", []))
+    present = {name.lower() for name, _ in headers}
+    message["headers"] = [*headers, *((k, v) for k, v in extra.items() if k not in present)]

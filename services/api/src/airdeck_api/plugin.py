@@ -7,6 +7,7 @@ from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 
+from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig, SQLAlchemyInitPlugin
 from litestar import Litestar, Router
 from litestar.config.app import AppConfig
 from litestar.config.cors import CORSConfig
@@ -15,7 +16,7 @@ from litestar.plugins import InitPluginProtocol
 from airdeck_adapters.airflow import Deployments
 from airdeck_adapters.cache import CacheStore, MemoryCache, RedisCache
 from airdeck_adapters.db import migrate
-from airdeck_adapters.db.engine import create_engine, session_factory
+from airdeck_adapters.db.engine import database_config
 from airdeck_adapters.ratelimit import limiter
 from airdeck_api.auth.controller import AuthController
 from airdeck_api.auth.keys import load_or_create
@@ -33,7 +34,7 @@ from airdeck_api.controllers.runs import RunController
 from airdeck_api.dependencies import DEPENDENCIES
 from airdeck_api.dev_identity import dev_identity_middleware
 from airdeck_api.guards import require_permission
-from airdeck_api.headers import SecurityHeadersMiddleware
+from airdeck_api.headers import security_headers
 from airdeck_api.http_cache import ConditionalGetMiddleware
 from airdeck_api.problems import EXCEPTION_HANDLERS
 from airdeck_api.ratelimit import SignInAttempts, rate_limit_middleware
@@ -52,6 +53,13 @@ class AirdeckPlugin(InitPluginProtocol):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._build_auth()
+        self.database = database_config(
+            settings.storage.database_url,
+            SQLAlchemyAsyncConfig,
+            session_dependency_key="db_session",
+            # Our problem handlers answer for every exception, the DB's included.
+            set_default_exception_handler=False,
+        )
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         settings = self.settings
@@ -71,10 +79,16 @@ class AirdeckPlugin(InitPluginProtocol):
             guards=[require_permission],
         )
         app_config.route_handlers.append(orchestrator)
+        # advanced-alchemy provides each request's `db_session` (closed once the response starts;
+        # the services commit what they write) and owns the engine: its lifespan opens it and
+        # disposes of it at shutdown. Initialised here rather than appended to the plugins (their
+        # hooks run after this one), so its lifespan is entered before Airdeck's and left after
+        # it: the reconciler stops before the engine goes.
+        app_config = SQLAlchemyInitPlugin(self.database).on_app_init(app_config)
         app_config.dependencies.update(DEPENDENCIES)
         app_config.exception_handlers.update(EXCEPTION_HANDLERS)  # type: ignore[arg-type]
         app_config.route_handlers.append(AuthController)
-        app_config.middleware.append(SecurityHeadersMiddleware)
+        app_config.before_send.append(security_headers)
         app_config.middleware.append(stale_header_middleware)
         app_config.middleware.append(
             client_address_middleware(TrustedProxies(settings.http.trusted_proxies))
@@ -116,13 +130,13 @@ class AirdeckPlugin(InitPluginProtocol):
     @asynccontextmanager
     async def _lifespan(self, app: Litestar) -> AsyncGenerator[None, None]:
         # Migrations are a deliberate step (`make db-upgrade`); refuse to run on an old schema.
-        if not await asyncio.to_thread(migrate.is_current, self.settings.storage.database_url):
+        if not await migrate.is_current(self.database.get_engine()):
             raise RuntimeError(
                 "The product DB is not at the current schema. Run `make db-upgrade` "
                 "(or `airdeck-api db upgrade`) with the same AIRDECK_DATABASE_URL first."
             )
-        engine = create_engine(self.settings.storage.database_url)
-        app.state.sessions = session_factory(engine)
+        # Sessions of their own (audit trail, idempotency, reconciler), from the same engine.
+        app.state.sessions = self.database.create_session_maker()
         deployments = Deployments(self.settings.airflow.deployments)
         settings = self.settings
         store: CacheStore = (
@@ -157,4 +171,3 @@ class AirdeckPlugin(InitPluginProtocol):
                 await reconciling
             await deployments.aclose()
             await cache.aclose()
-            await engine.dispose()

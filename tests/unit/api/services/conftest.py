@@ -8,11 +8,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from advanced_alchemy.config import SQLAlchemyAsyncConfig
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from airdeck_adapters.cache import MemoryCache
 from airdeck_adapters.db import migrate
-from airdeck_adapters.db.engine import create_engine, session_factory
+from airdeck_adapters.db.engine import database_config
 from airdeck_api.services.cached import SharedCache
 from tests.fakes.airflow import FakeAirflow
 from tests.support.service_requests import ServiceRequests
@@ -33,9 +34,9 @@ async def sessions(
     """Sessions of a fresh copy of the migrated product DB."""
     folder = tmp_path / "db"
     shutil.copytree(migrated_db, folder)
-    engine = create_engine(f"sqlite+aiosqlite:///{folder / 'airdeck.db'}")
-    yield session_factory(engine)
-    await engine.dispose()
+    config = database_config(f"sqlite+aiosqlite:///{folder / 'airdeck.db'}", SQLAlchemyAsyncConfig)
+    yield config.create_session_maker()
+    await config.get_engine().dispose()
 
 
 @pytest.fixture

@@ -1,49 +1,37 @@
-"""Applying the product DB's Alembic migrations (``airdeck-api db upgrade`` calls these)."""
+"""The product DB's schema. ``airdeck-api db …`` is advanced-alchemy's Alembic CLI; this module
+holds what code needs besides it: migrating a DB from a script or a test, and the check the API
+makes before it serves."""
 
 from __future__ import annotations
 
-import io
-import sys
-from pathlib import Path
-from typing import TextIO
-
-from alembic import command
-from alembic.config import Config
+from advanced_alchemy.alembic.commands import AlembicCommands
+from advanced_alchemy.config import SQLAlchemyAsyncConfig
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-def alembic_config(url: str, stdout: TextIO = sys.stdout) -> Config:
-    """Alembic's configuration for the DB at ``url`` (an async SQLAlchemy URL)."""
-    config = Config(stdout=stdout)
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    return config
+from airdeck_adapters.db.engine import MIGRATIONS, VERSION_TABLE, database_config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Migrate the DB up to ``revision`` (the newest by default); an empty DB gets every table."""
-    command.upgrade(alembic_config(url), revision)
+def upgrade(url: str) -> None:
+    """Migrate the DB at ``url`` to the newest revision, as ``airdeck-api db upgrade`` does.
+    Alembic's environment runs an event loop of its own: call this from a thread when one is
+    running."""
+    AlembicCommands(database_config(url, SQLAlchemyAsyncConfig)).upgrade()
 
 
-def downgrade(url: str, revision: str = "base") -> None:
-    """Migrate the DB down to ``revision`` (``base`` removes every table)."""
-    command.downgrade(alembic_config(url), revision)
+async def revisions(engine: AsyncEngine) -> set[str]:
+    """The revisions the DB behind ``engine`` is at (none before its first migration)."""
+
+    def read(connection: Connection) -> tuple[str, ...]:
+        context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
+        return context.get_current_heads()
+
+    async with engine.connect() as connection:
+        return set(await connection.run_sync(read))
 
 
-def current(url: str) -> str:
-    """The DB's current revision, as Alembic prints it (empty for an unmigrated DB)."""
-    out = io.StringIO()
-    command.current(alembic_config(url, stdout=out))
-    return out.getvalue().strip()
-
-
-def head() -> str:
-    """The newest revision the code ships."""
-    return str(ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head())
-
-
-def is_current(url: str) -> bool:
-    """Whether the DB at ``url`` has every migration applied."""
-    return current(url).split(" ")[0] == head()
+async def is_current(engine: AsyncEngine) -> bool:
+    """Whether the DB behind ``engine`` has every migration the code ships applied."""
+    return await revisions(engine) == set(ScriptDirectory(str(MIGRATIONS)).get_heads())

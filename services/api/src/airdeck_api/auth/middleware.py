@@ -2,52 +2,57 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.exceptions import NotAuthorizedException, ServiceUnavailableException
+from litestar.middleware import (
+    AbstractAuthenticationMiddleware,
+    AuthenticationResult,
+    DefineMiddleware,
+)
+from litestar.types import ASGIApp
 
 from airdeck_api.auth.tokens import InvalidTokenError, ProviderUnavailableError, TokenVerifier
-from airdeck_api.problems import send_problem
+
+ANONYMOUS = AuthenticationResult(user=None, auth=None)
 
 
-def authentication_middleware(verifier: TokenVerifier) -> type:
-    """An ASGI middleware factory (Litestar's ``middleware=[...]`` form) bound to ``verifier``.
+class BearerAuthentication(AbstractAuthenticationMiddleware):
+    """Litestar's authentication middleware, verifying ``Authorization: Bearer`` tokens.
 
     No ``Authorization`` header: the request goes on without a principal, and every route
     but the public ones refuses it (401). A header that is not a valid bearer token: 401 here.
     The identity provider unreachable when its keys are needed: 503 with ``Retry-After``.
     """
 
-    class AuthenticationMiddleware:
-        def __init__(self, app: ASGIApp) -> None:
-            self.app = app
+    def __init__(self, app: ASGIApp, verifier: TokenVerifier) -> None:
+        super().__init__(app, scopes={ScopeType.HTTP}, exclude_http_methods=())
+        self.verifier = verifier
 
-        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] == ScopeType.HTTP:
-                header = dict(scope["headers"]).get(b"authorization")
-                if header is not None:
-                    scheme, _, token = header.decode("latin-1").partition(" ")
-                    try:
-                        if scheme.lower() != "bearer" or not token.strip():
-                            raise InvalidTokenError("expected 'Authorization: Bearer <token>'")
-                        scope["user"] = await verifier.verify(token.strip())
-                    except InvalidTokenError as exc:
-                        await send_problem(
-                            send,
-                            401,
-                            "Unauthorized",
-                            f"Invalid bearer token: {exc}",
-                            {"WWW-Authenticate": 'Bearer realm="airdeck", error="invalid_token"'},
-                        )
-                        return
-                    except ProviderUnavailableError as exc:
-                        await send_problem(
-                            send,
-                            503,
-                            "Identity provider unavailable",
-                            str(exc),
-                            {"Retry-After": str(exc.retry_after)},
-                        )
-                        return
-            await self.app(scope, receive, send)
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        header = connection.headers.get("authorization")
+        if header is None:
+            return ANONYMOUS
+        scheme, _, token = header.partition(" ")
+        try:
+            if scheme.lower() != "bearer" or not token.strip():
+                raise InvalidTokenError("expected 'Authorization: Bearer <token>'")
+            return AuthenticationResult(user=await self.verifier.verify(token.strip()), auth=token)
+        except InvalidTokenError as exc:
+            raise NotAuthorizedException(
+                f"Invalid bearer token: {exc}",
+                headers={"WWW-Authenticate": 'Bearer realm="airdeck", error="invalid_token"'},
+            ) from exc
+        except ProviderUnavailableError as exc:
+            raise ServiceUnavailableException(
+                str(exc), headers={"Retry-After": str(exc.retry_after)}
+            ) from exc
 
-    return AuthenticationMiddleware
+
+def authentication_middleware(verifier: TokenVerifier) -> DefineMiddleware:
+    """The authentication middleware bound to ``verifier``, for ``middleware=[...]``."""
+    return DefineMiddleware(BearerAuthentication, verifier=verifier)

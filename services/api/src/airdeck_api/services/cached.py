@@ -30,6 +30,16 @@ class _Entry(msgspec.Struct, array_like=True):
     payload: bytes
 
 
+def _decoded(raw: bytes | None) -> _Entry | None:
+    if raw is None:
+        return None
+    try:
+        return msgspec.msgpack.decode(raw, type=_Entry)
+    except msgspec.DecodeError:
+        # Written by another version of Airdeck, or damaged: a miss.
+        return None
+
+
 class SharedCache:
     """Reads through ``store`` with three protections for Airflow:
 
@@ -55,14 +65,7 @@ class SharedCache:
         self._changes = 0
 
     async def _entry(self, key: str) -> _Entry | None:
-        raw = await self.store.get(key)
-        if raw is None:
-            return None
-        try:
-            return msgspec.msgpack.decode(raw, type=_Entry)
-        except msgspec.DecodeError:
-            # Written by another version of Airdeck, or damaged: a miss.
-            return None
+        return _decoded(await self.store.get(key))
 
     def _fly(self, key: str, load: Callable[[], Awaitable[T]]) -> asyncio.Task[T]:
         """The load under way for ``key``, or a new one."""
@@ -143,13 +146,8 @@ class SharedCache:
         one ``load(names)`` call (shared with a concurrent read of the same names), each then
         stored under its own rule. Stale values answer when that load is slow or fails, if
         every missing name has one."""
-        entries = dict(
-            zip(
-                rules,
-                await asyncio.gather(*(self._entry(r.key or "") for r in rules.values())),
-                strict=True,
-            )
-        )
+        raw = await self.store.get_many([r.key or "" for r in rules.values()])
+        entries = {name: _decoded(value) for name, value in zip(rules, raw, strict=True)}
         now = self.clock()
         found = {
             name: msgspec.msgpack.decode(entry.payload, type=type_)
