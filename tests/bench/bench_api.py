@@ -156,8 +156,16 @@ def ensure_mapped_run(login: AirflowLogin, airflow: httpx.Client, timeout: float
         time.sleep(2)
     else:
         raise SystemExit(f"{MAPPED_DAG} expanded to only {total} instances in {timeout:.0f} s")
-    if airflow.get(path).json()["state"] != "success":
-        airflow.patch(path, json={"state": "success"}).raise_for_status()
+    for _ in range(10):
+        if airflow.get(path).json()["state"] == "success":
+            break
+        # The scheduler is busy queueing the run's instances: Airflow can answer 500 while
+        # their updates collide with this one, and the next try goes through.
+        if airflow.patch(path, json={"state": "success"}).status_code < 500:
+            break
+        time.sleep(3)
+    else:
+        raise SystemExit(f"Airflow refused to mark {MAPPED_RUN} successful ten times")
     airflow.patch(f"/api/v2/dags/{MAPPED_DAG}", json={"is_paused": True}).raise_for_status()
     return int(total)
 
