@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import httpx
 import uvicorn
@@ -25,9 +25,10 @@ async def until(condition: Callable[[], bool], what: str) -> None:
 
 
 class Served:
-    """``app`` served by uvicorn; ``client`` talks to it. Use as ``async with``."""
+    """``app`` served by uvicorn; ``client`` talks to it, sending ``headers`` (a person's
+    ``Authorization``, say) with every request. Use as ``async with``."""
 
-    def __init__(self, app: Litestar) -> None:
+    def __init__(self, app: Litestar, headers: Mapping[str, str] | None = None) -> None:
         self.app = app
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
@@ -39,6 +40,7 @@ class Served:
         )
         self.client = httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{sock.getsockname()[1]}",
+            headers=headers,
             timeout=60,
             limits=httpx.Limits(max_connections=200),
         )

@@ -26,6 +26,7 @@ from airdeck_api.services.runs import CONF_LOOKUPS_AT_ONCE
 from airdeck_api.settings import Settings
 from tests.support import airflow_runs
 from tests.support.databases import KINDS, temporary_database
+from tests.support.people import Person, client_as
 from tests.support.stalling_proxy import StallingProxy
 from tests.support.tcp_proxy import TcpProxy
 
@@ -48,10 +49,21 @@ def database_url(
 
 
 @pytest.fixture(scope="module")
-async def client(make_app: Callable[..., Litestar], database_url: str) -> AsyncIterator[Client]:
+async def module_client(
+    make_app: Callable[..., Litestar], database_url: str
+) -> AsyncIterator[Client]:
+    """One API per product DB for the module, as a running server would be."""
     app = make_app(AIRDECK_DATABASE_URL=database_url)
     async with AsyncTestClient(app=app, timeout=60) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def client(module_client: Client, person: Person) -> Iterator[Client]:
+    """The module's API, every request sent as this test's own person."""
+    module_client.headers.update(person.headers)
+    yield module_client
+    del module_client.headers["Authorization"]
 
 
 async def audit_rows(client: Client, **filters: str) -> list[dict[str, Any]]:
@@ -61,7 +73,9 @@ async def audit_rows(client: Client, **filters: str) -> list[dict[str, Any]]:
     return entries
 
 
-async def test_pause_and_unpause_are_visible_in_airflow(client: Client, airflow: Any) -> None:
+async def test_pause_and_unpause_are_visible_in_airflow(
+    client: Client, airflow: Any, person: Person
+) -> None:
     before = len(await audit_rows(client, dag_id="grouped_pipeline"))
     for paused in (True, False):
         response = await client.patch(
@@ -74,7 +88,7 @@ async def test_pause_and_unpause_are_visible_in_airflow(client: Client, airflow:
     rows = await audit_rows(client, dag_id="grouped_pipeline")
     assert len(rows) == before + 2
     assert [r["action"] for r in rows[:2]] == ["unpause_dag", "pause_dag"]
-    assert all(r["outcome"] == "success" and r["user"] == "dev-admin" for r in rows[:2])
+    assert all(r["outcome"] == "success" and r["user"] == person.subject for r in rows[:2])
 
 
 async def test_invalid_conf_never_reaches_airflow(client: Client, airflow: Any) -> None:
@@ -262,14 +276,14 @@ async def test_view_logs_is_audited_once_per_opening(client: Client, airflow: An
 
 
 async def test_actions_when_airflow_is_down_are_audited_as_failures(
-    make_app: Callable[..., Litestar], database_url: str, tmp_path: Path
+    make_app: Callable[..., Litestar], database_url: str, person: Person
 ) -> None:
     app = make_app(
         AIRDECK_DATABASE_URL=database_url,
         AIRDECK_AIRFLOW_URL="http://127.0.0.1:9",
         AIRDECK_AIRFLOW_TIMEOUT="2",
     )
-    async with AsyncTestClient(app=app, timeout=30) as down:
+    async with client_as(person, app, timeout=30) as down:
         response = await down.patch(path("dags", "etl_pipeline", "pause"), json={"is_paused": True})
         assert response.status_code == 503
         rows = await audit_rows(down, action="pause_dag")
@@ -344,7 +358,7 @@ async def settle_pending(app: Litestar) -> int:
 
 
 async def test_product_db_failing_after_airflow_accepted_still_answers_201(
-    make_app: Callable[..., Litestar], airflow: Any, tmp_path: Path
+    make_app: Callable[..., Litestar], airflow: Any, tmp_path: Path, person: Person
 ) -> None:
     note = f"db-fails-{uuid.uuid4().hex[:8]}"
     db_proxy = TcpProxy("127.0.0.1", 5432)
@@ -355,7 +369,7 @@ async def test_product_db_failing_after_airflow_accepted_still_answers_201(
         proxied = direct_url.replace("127.0.0.1:5432", f"127.0.0.1:{db_proxy.port}")
         app = make_app(AIRDECK_DATABASE_URL=proxied, AIRDECK_AIRFLOW_URL=tap.url)
         try:
-            async with AsyncTestClient(app=app, timeout=60) as api:
+            async with client_as(person, app) as api:
                 # The product DB goes away while Airflow is starting the run.
                 tap.on_trigger = db_proxy.stop
                 response = await api.post(
@@ -388,7 +402,7 @@ async def test_product_db_failing_after_airflow_accepted_still_answers_201(
 
 
 async def test_redis_down_after_airflow_accepted_still_answers_201(
-    make_app: Callable[..., Litestar], database_url: str, airflow: Any
+    make_app: Callable[..., Litestar], database_url: str, airflow: Any, person: Person
 ) -> None:
     note = f"redis-down-{uuid.uuid4().hex[:8]}"
     redis_proxy = TcpProxy("127.0.0.1", 6379)
@@ -401,7 +415,7 @@ async def test_redis_down_after_airflow_accepted_still_answers_201(
         AIRDECK_RATE_LIMIT_PREFIX=f"airdeck-test-{uuid.uuid4().hex[:8]}",
     )
     try:
-        async with AsyncTestClient(app=app, timeout=60) as api:
+        async with client_as(person, app) as api:
             assert (await api.get(path("dags"))).status_code == 200  # the cache is in use
             tap.on_trigger = redis_proxy.stop
             await trigger_once_and_audited(api, airflow, note)
@@ -411,7 +425,7 @@ async def test_redis_down_after_airflow_accepted_still_answers_201(
 
 
 async def test_trigger_whose_answer_times_out_is_looked_up_by_its_run_id(
-    make_app: Callable[..., Litestar], database_url: str, airflow: Any
+    make_app: Callable[..., Litestar], database_url: str, airflow: Any, person: Person
 ) -> None:
     note = f"answer-lost-{uuid.uuid4().hex[:8]}"
     tap = airflow_proxy(airflow)
@@ -420,7 +434,7 @@ async def test_trigger_whose_answer_times_out_is_looked_up_by_its_run_id(
         AIRDECK_DATABASE_URL=database_url, AIRDECK_AIRFLOW_URL=tap.url, AIRDECK_AIRFLOW_TIMEOUT="3"
     )
     try:
-        async with AsyncTestClient(app=app, timeout=60) as api:
+        async with client_as(person, app) as api:
             await trigger_once_and_audited(api, airflow, note)
             assert tap.triggers_seen.is_set()
     finally:
@@ -428,7 +442,7 @@ async def test_trigger_whose_answer_times_out_is_looked_up_by_its_run_id(
 
 
 async def test_trigger_with_airflow_silent_is_reconciled_and_a_retry_starts_no_second_run(
-    make_app: Callable[..., Litestar], database_url: str, airflow: Any
+    make_app: Callable[..., Litestar], database_url: str, airflow: Any, person: Person
 ) -> None:
     note = f"silent-{uuid.uuid4().hex[:8]}"
     tap = airflow_proxy(airflow)
@@ -443,7 +457,7 @@ async def test_trigger_with_airflow_silent_is_reconciled_and_a_retry_starts_no_s
     body = {"conf": report_conf(), "note": note}
     key = {"Idempotency-Key": f"silent-{uuid.uuid4()}"}
     try:
-        async with AsyncTestClient(app=app, timeout=60) as api:
+        async with client_as(person, app) as api:
             lost = await api.post(path("dags", REPORT, "runs"), json=body, headers=key)
             assert lost.status_code == 503, lost.text
             assert "Idempotency-Key" in lost.json()["detail"]
@@ -497,7 +511,7 @@ async def test_idempotency_key_replays_the_first_answer(client: Client, airflow:
 
 
 async def test_conf_search_pages_in_the_db_and_asks_airflow_only_for_the_page(
-    make_app: Callable[..., Litestar], database_url: str, airflow: Any
+    make_app: Callable[..., Litestar], database_url: str, airflow: Any, person: Person
 ) -> None:
     batch = uuid.uuid4().hex[:8]
     real = f"manual__conf_search_{batch}"
@@ -511,7 +525,7 @@ async def test_conf_search_pages_in_the_db_and_asks_airflow_only_for_the_page(
                     deployment="default",
                     dag_id="etl_pipeline",
                     run_id=f"manual__gone_{batch}_{i:02d}",
-                    user_id="dev-admin",
+                    user_id=person.subject,
                     conf={"batch": batch},
                 ),
                 auto_commit=True,
@@ -521,7 +535,7 @@ async def test_conf_search_pages_in_the_db_and_asks_airflow_only_for_the_page(
                 deployment="default",
                 dag_id="etl_pipeline",
                 run_id=real,
-                user_id="dev-admin",
+                user_id=person.subject,
                 conf={"batch": batch},
             ),
             auto_commit=True,
@@ -531,7 +545,7 @@ async def test_conf_search_pages_in_the_db_and_asks_airflow_only_for_the_page(
     proxy.watched = f"/dagRuns/manual__gone_{batch}".encode()
     app = make_app(AIRDECK_DATABASE_URL=database_url, AIRDECK_AIRFLOW_URL=proxy.url)
     try:
-        async with AsyncTestClient(app=app, timeout=60) as api:
+        async with client_as(person, app) as api:
             found = await api.get(
                 path("dags", "etl_pipeline", "runs"), params={"conf.batch": batch, "limit": 5}
             )

@@ -8,15 +8,15 @@ from urllib.parse import urlsplit
 
 import pytest
 from litestar import Litestar
-from litestar.testing import AsyncTestClient
 
+from tests.support.people import Person, client_as
 from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.integration
 
 
 async def test_outage_gives_503_then_recovers_without_restart(
-    airflow: Any, make_app: Callable[..., Litestar]
+    airflow: Any, make_app: Callable[..., Litestar], person: Person
 ) -> None:
     target = urlsplit(airflow.url)
     proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 80)
@@ -25,7 +25,7 @@ async def test_outage_gives_503_then_recovers_without_restart(
         AIRDECK_AIRFLOW_URL=proxy.url, AIRDECK_AIRFLOW_NAME="eu-prod", AIRDECK_AIRFLOW_TIMEOUT="3"
     )
     try:
-        async with AsyncTestClient(app=app, timeout=30) as client:
+        async with client_as(person, app, timeout=30) as client:
             before = await client.get("/api/orchestrator/dags")
             assert before.status_code == 200, before.text
 

@@ -8,6 +8,7 @@ import json
 import re
 import time
 from collections.abc import Callable
+from itertools import cycle
 from typing import Any
 from urllib.parse import quote
 from uuid import uuid4
@@ -16,13 +17,20 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from airdeck_domain.polling import BACKOFF_SECONDS
 from tests.support.airflow_runs import client as support_client
 from tests.support.airflow_runs import ensure_run, run_path, trigger_run, wait_for_task_state
+from tests.support.people import Person, client_as
 
 pytestmark = pytest.mark.integration
 Client = AsyncTestClient[Litestar]
 OWN_RUN = "manual__cursor+own:01"
 OTHER_RUN = "manual__cursor+other:01"
+TAIL_PACE = BACKOFF_SECONDS["logs"][0]
+"""The web's quickest tail (3 s): one person tailing a log within their 30 log reads a minute."""
+KEY_READERS = 5
+"""People the key test's reads take turns as: it reads every 0.5 s to end fetches inside the
+key, up to 120 reads a minute, which is 24 each of a person's default 30 log reads a minute."""
 
 
 async def test_tail_returns_only_new_lines_then_completes(client: Client, airflow: Any) -> None:
@@ -46,7 +54,7 @@ async def test_tail_returns_only_new_lines_then_completes(client: Client, airflo
         cursor = chunk["cursor"]
         if chunk["is_complete"]:
             break
-        await asyncio.sleep(2)
+        await asyncio.sleep(TAIL_PACE)
     else:
         pytest.fail("the log never completed")
 
@@ -98,22 +106,28 @@ def leaky_url(run_id: str) -> str:
     return f"/api/orchestrator/dags/leaky_logger/runs/{quote(run_id, safe='')}/tasks/leak/logs"
 
 
-async def test_private_key_split_between_fetches_never_leaks(client: Client, airflow: Any) -> None:
-    """The task prints a PEM key one line every 1.5 s; reading every 0.5 s, some fetches end
-    inside the key. Neither a piece nor the whole log may show any line of it."""
+async def test_private_key_split_between_fetches_never_leaks(
+    client: Client, airflow: Any, people: Callable[[int], list[Person]]
+) -> None:
+    """The task prints a PEM key one line every 1.5 s; reading every 0.5 s (as several people
+    taking turns), some fetches end inside the key. Neither a piece nor the whole log may show
+    any line of it."""
     run_id = f"manual__keytail+{uuid4().hex[:8]}:00"
     trigger_run(airflow, "leaky_logger", run_id=run_id, conf={"key_line_pause": 1.5})
     await asyncio.to_thread(
         wait_for_task_state, airflow, "leaky_logger", run_id, "leak", {"running"}
     )
     url = leaky_url(run_id)
+    readers = cycle(people(KEY_READERS))
     chunks: list[list[str]] = []
     fetched_inside_key = 0
     cursor: str | None = None
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         before = await asyncio.to_thread(raw_log_lines, airflow, "leaky_logger", run_id, "leak")
-        response = await client.get(url, params={"cursor": cursor} if cursor else {})
+        response = await client.get(
+            url, params={"cursor": cursor} if cursor else {}, headers=next(readers).headers
+        )
         assert response.status_code == 200, response.text
         after = await asyncio.to_thread(raw_log_lines, airflow, "leaky_logger", run_id, "leak")
         # The key was open in Airflow's log both before and after this fetch: it ended inside.
@@ -141,7 +155,7 @@ async def test_private_key_split_between_fetches_never_leaks(client: Client, air
 
 
 async def test_cursor_works_only_on_its_own_log(
-    client: Client, airflow: Any, make_app: Callable[..., Litestar]
+    client: Client, airflow: Any, make_app: Callable[..., Litestar], person: Person
 ) -> None:
     for run_id in (OWN_RUN, OTHER_RUN):
         assert ensure_run(airflow, "leaky_logger", run_id) == "success"
@@ -176,7 +190,7 @@ async def test_cursor_works_only_on_its_own_log(
     app = make_app(
         AIRDECK_AIRFLOW_DEPLOYMENTS=mirror, AIRDECK_TEST_MIRROR_PASSWORD=airflow.password
     )
-    async with AsyncTestClient(app=app, timeout=60) as second:
+    async with client_as(person, app) as second:
         same = await second.get(leaky_url(OWN_RUN), params={"cursor": cursor})
         assert same.status_code == 200, same.text
         other_deployment = await second.get(

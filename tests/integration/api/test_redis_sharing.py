@@ -19,6 +19,7 @@ import httpx
 import pytest
 from litestar import Litestar
 
+from tests.support.people import Person
 from tests.support.ports import free_port
 from tests.support.served_api import Served
 
@@ -111,7 +112,7 @@ def two_workers(
 
 
 async def test_worker_processes_share_the_cache_and_the_limits(
-    two_workers: str, make_app: Any, redis_prefix: str
+    two_workers: str, make_app: Any, redis_prefix: str, person: Person
 ) -> None:
     # Another API process, whose Airflow is unreachable, on the same Redis.
     cut_off: Litestar = make_app(
@@ -120,12 +121,15 @@ async def test_worker_processes_share_the_cache_and_the_limits(
         AIRDECK_RATE_LIMIT_PREFIX=redis_prefix,
         AIRDECK_RATE_LIMITS="",
     )
-    async with httpx.AsyncClient(base_url=two_workers, timeout=60) as workers:
+    # One person, whose requests every process counts together.
+    async with httpx.AsyncClient(
+        base_url=two_workers, headers=person.headers, timeout=60
+    ) as workers:
         structure = await workers.get(path("dags", "etl_pipeline", "structure"))
         assert structure.status_code == 200, structure.text
         listed = await workers.get(path("dags"), params={"limit": 10})
         assert listed.status_code == 200, listed.text
-        async with Served(cut_off) as other:
+        async with Served(cut_off, person.headers) as other:
             # What the workers read from Airflow, the other process serves from Redis.
             shared = await other.client.get(path("dags", "etl_pipeline", "structure"))
             assert shared.status_code == 200, shared.text
@@ -151,7 +155,9 @@ class _Recorder(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-async def test_a_redis_that_is_down_fails_no_request_and_is_logged_once(make_app: Any) -> None:
+async def test_a_redis_that_is_down_fails_no_request_and_is_logged_once(
+    make_app: Any, person: Person
+) -> None:
     app: Litestar = make_app(
         AIRDECK_REDIS_URL=f"redis://127.0.0.1:{free_port()}/0", AIRDECK_RATE_LIMITS=""
     )
@@ -160,7 +166,7 @@ async def test_a_redis_that_is_down_fails_no_request_and_is_logged_once(make_app
     for logger in loggers:
         logger.addHandler(recorder)
     try:
-        async with Served(app) as served:
+        async with Served(app, person.headers) as served:
             for _ in range(2):
                 for route in (
                     path("dags"),

@@ -19,6 +19,7 @@ from airdeck_api.staleness import STALE_HEADER
 from tests.support.airflow_runs import client as airflow_client
 from tests.support.airflow_runs import ensure_run, run_path
 from tests.support.counting_proxy import CountingProxy
+from tests.support.people import Person
 from tests.support.served_api import Served, until
 
 pytestmark = pytest.mark.integration
@@ -82,11 +83,14 @@ def proxy(airflow: Any) -> Iterator[ShapedProxy]:
 
 
 @pytest.fixture
-def counted_app(make_app: Callable[..., Litestar], proxy: ShapedProxy) -> Callable[..., Served]:
-    """A fresh API (empty in-process cache) whose Airflow calls go through ``proxy``."""
+def counted_app(
+    make_app: Callable[..., Litestar], proxy: ShapedProxy, person: Person
+) -> Callable[..., Served]:
+    """A fresh API (empty in-process cache) whose Airflow calls go through ``proxy``, used by
+    this test's person."""
 
     def build(**overrides: str) -> Served:
-        return Served(make_app(AIRDECK_AIRFLOW_URL=proxy.url, **overrides))
+        return Served(make_app(AIRDECK_AIRFLOW_URL=proxy.url, **overrides), person.headers)
 
     return build
 
@@ -249,11 +253,12 @@ async def test_slow_airflow_gets_no_more_calls_and_answers_are_marked_stale(
             "/api/v2/dags/etl_pipeline/details",
             "/ui/dags",
         ]
-        for _ in range(100):
+        # Up to 5 s, at most 50 of the person's 100 reads a minute.
+        for _ in range(50):
             recovered = await counted.get(path("dags"), params={"limit": 10})
             if STALE_HEADER not in recovered.headers:
                 break
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.1)
         assert STALE_HEADER not in recovered.headers
 
 

@@ -14,6 +14,7 @@ from litestar.testing import AsyncTestClient
 
 from tests.support.airflow_runs import ensure_run
 from tests.support.counting_proxy import CountingProxy
+from tests.support.people import Person, client_as
 
 pytestmark = pytest.mark.integration
 
@@ -48,10 +49,11 @@ def proxy(airflow: Any) -> Iterator[CountingProxy]:
 
 
 async def cold_calls(
-    make_app: Callable[..., Litestar], proxy: CountingProxy, url: str
+    make_app: Callable[..., Litestar], proxy: CountingProxy, url: str, person: Person
 ) -> Counter[tuple[str, str]]:
-    """The Airflow calls one request to ``url`` makes on a fresh API (empty cache)."""
-    async with AsyncTestClient(app=make_app(AIRDECK_AIRFLOW_URL=proxy.url), timeout=60) as fresh:
+    """The Airflow calls one request to ``url`` by ``person`` makes on a fresh API (empty
+    cache)."""
+    async with client_as(person, make_app(AIRDECK_AIRFLOW_URL=proxy.url)) as fresh:
         proxy.reset()
         response = await fresh.get(url)
         assert response.status_code == 200, response.text
@@ -92,10 +94,10 @@ async def test_snapshot_of_an_unknown_run_is_404(client: Client) -> None:
 
 
 async def test_snapshot_reads_each_airflow_resource_once(
-    make_app: Callable[..., Litestar], proxy: CountingProxy, mapped_run: str
+    make_app: Callable[..., Litestar], proxy: CountingProxy, mapped_run: str, person: Person
 ) -> None:
     run_path = path("dags", "mapped_fanout", "runs", mapped_run)
-    snapshot = await cold_calls(make_app, proxy, run_path + "/snapshot")
+    snapshot = await cold_calls(make_app, proxy, run_path + "/snapshot", person)
     repeated = {call: n for call, n in snapshot.items() if n > 1}
     assert not repeated, f"one snapshot read these Airflow resources more than once: {repeated}"
     reads = {target.split("?")[0] for _, target in snapshot}
@@ -105,5 +107,5 @@ async def test_snapshot_reads_each_airflow_resource_once(
         "/api/v2/dags/mapped_fanout/tasks",
     } <= reads
     # No more than the graph alone costs, though it answers for three routes.
-    graph = await cold_calls(make_app, proxy, run_path + "/graph")
+    graph = await cold_calls(make_app, proxy, run_path + "/graph", person)
     assert sum(snapshot.values()) <= sum(graph.values())

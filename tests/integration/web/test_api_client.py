@@ -10,17 +10,20 @@ from litestar import Litestar
 
 from airdeck_web.api_client import AirdeckApi, ApiError
 from airdeck_web.states.dag import conf_from_form, form_fields
+from tests.support.people import Person
 
 pytestmark = pytest.mark.integration
 
 
-async def test_client_reads_and_reports_field_errors(make_app: Callable[..., Litestar]) -> None:
+async def test_client_reads_and_reports_field_errors(
+    make_app: Callable[..., Litestar], person: Person
+) -> None:
     app = make_app()
     async with app.lifespan():
         transport = httpx.ASGITransport(app=app)
-        async with AirdeckApi(transport=transport) as api:
+        async with AirdeckApi(person.token, transport=transport) as api:
             me = await api.me()
-            assert me["subject"] == "dev-admin"
+            assert me["subject"] == person.subject
             dags = await api.orchestrator("GET", "dags", params={"search": "parametrized"})
             assert [d["dag_id"] for d in dags["dags"]] == ["parametrized_report"]
             detail = (await api.orchestrator("GET", "dags", "parametrized_report"))["dag"]

@@ -18,15 +18,18 @@ from reflex.istate.data import RouterData
 
 from airdeck_web.api_client import reach_api_through
 from airdeck_web.log_window import MAX_ROWS
+from airdeck_web.states.auth import AuthState
 from airdeck_web.states.dag import DagState
 from airdeck_web.states.logs import LogState
 from airdeck_web.states.run import RunState
 from airdeck_web.states.workflows import WorkflowsState
 from tests.support.airflow_runs import ensure_run
+from tests.support.people import Person
 
 pytestmark = pytest.mark.integration
 
 S = TypeVar("S", bound=rx.State)
+A = TypeVar("A", bound=AuthState)
 LONG_LOG_RUN = "manual__airdeck_long_log"
 WARMUP = 2500
 
@@ -50,9 +53,9 @@ class RecordingTransport(httpx.AsyncBaseTransport):
 
 @asynccontextmanager
 async def in_process_api(make_app: Callable[..., Litestar]) -> AsyncIterator[RecordingTransport]:
-    """Every state handler's API calls go to an in-process API (dev auth: an admin) at the
-    default rate limits, recorded. Entered in the test itself: the app's lifespan must end in
-    the task that started it."""
+    """Every state handler's API calls go to an in-process API (local auth) at the default rate
+    limits, recorded. Entered in the test itself: the app's lifespan must end in the task that
+    started it."""
     app = make_app(AIRDECK_RATE_LIMITS="")
     async with app.lifespan():
         recording = RecordingTransport(httpx.ASGITransport(app=app))
@@ -74,15 +77,24 @@ def state_of(cls: type[S], path: str = "/", **params: str) -> S:
     return state
 
 
+def signed_in(state: A, person: Person) -> A:
+    """``state`` of a tab whose browser ``person`` has signed in from: it holds their token,
+    as a sign-in leaves it."""
+    state._token = person.token
+    return state
+
+
 async def fire(handler: Any, state: rx.State, *args: Any) -> Any:
     """Run an event handler's body the way Reflex does for one event (sync or async)."""
     result = handler.fn(state, *args)
     return await result if inspect.isawaitable(result) else result
 
 
-async def test_workflows_list_pages_sorts_and_filters(make_app: Callable[..., Litestar]) -> None:
+async def test_workflows_list_pages_sorts_and_filters(
+    make_app: Callable[..., Litestar], person: Person
+) -> None:
     async with in_process_api(make_app):
-        state = state_of(WorkflowsState, "/workflows")
+        state = signed_in(state_of(WorkflowsState, "/workflows"), person)
         await fire(WorkflowsState.load, state)
         assert state.banner == "" and state.total >= 8
         every = [d["dag_id"] for d in state.dags]
@@ -116,10 +128,12 @@ async def test_workflows_banner_when_the_api_is_away(monkeypatch: pytest.MonkeyP
 
 
 async def test_trigger_form_checks_the_schema_before_sending(
-    make_app: Callable[..., Litestar],
+    make_app: Callable[..., Litestar], person: Person
 ) -> None:
     async with in_process_api(make_app):
-        state = state_of(DagState, "/workflows/[dag_id]", dag_id="parametrized_report")
+        state = signed_in(
+            state_of(DagState, "/workflows/[dag_id]", dag_id="parametrized_report"), person
+        )
         await fire(DagState.load, state)
         assert state.error == "" and {f["name"] for f in state.fields} >= {"region", "days"}
         before = state.runs_total
@@ -138,18 +152,21 @@ async def test_trigger_form_checks_the_schema_before_sending(
 
 
 async def test_log_window_search_folding_and_resume(
-    make_app: Callable[..., Litestar], airflow: Any
+    make_app: Callable[..., Litestar], airflow: Any, person: Person
 ) -> None:
     async with in_process_api(make_app) as api:
         ensure_run(airflow, "slow_logger", LONG_LOG_RUN, {"seconds": 2, "warmup_lines": WARMUP})
-        state = state_of(
-            LogState,
-            "/workflows/[dag_id]/runs/[run_id]",
-            dag_id="slow_logger",
-            run_id=LONG_LOG_RUN,
+        state = signed_in(
+            state_of(
+                LogState,
+                "/workflows/[dag_id]/runs/[run_id]",
+                dag_id="slow_logger",
+                run_id=LONG_LOG_RUN,
+            ),
+            person,
         )
         await fire(LogState.require_user, state)
-        assert state.can_read_logs
+        assert state.can_read_logs and state.user == person.subject
         await fire(LogState.load, state)
         state.selected, state.drawer_open, state.map_index = "tick", True, -1
         await fire(LogState.open, state)
@@ -191,15 +208,18 @@ async def test_log_window_search_folding_and_resume(
 
 
 async def test_run_page_polls_one_snapshot_and_revalidates_it(
-    make_app: Callable[..., Litestar], airflow: Any
+    make_app: Callable[..., Litestar], airflow: Any, person: Person
 ) -> None:
     async with in_process_api(make_app) as api:
         ensure_run(airflow, "slow_logger", LONG_LOG_RUN, {"seconds": 2, "warmup_lines": WARMUP})
-        state = state_of(
-            RunState,
-            "/workflows/[dag_id]/runs/[run_id]",
-            dag_id="slow_logger",
-            run_id=LONG_LOG_RUN,
+        state = signed_in(
+            state_of(
+                RunState,
+                "/workflows/[dag_id]/runs/[run_id]",
+                dag_id="slow_logger",
+                run_id=LONG_LOG_RUN,
+            ),
+            person,
         )
         mark = len(api.calls)
         await fire(RunState.load, state)
