@@ -69,8 +69,18 @@ def test_cache_policy() -> None:
         caching.health("d"),
         caching.run("d", "etl", "r"),
         caching.task_instances("d", "etl", "r", "success"),
+        caching.runs_page("d", "etl", 0, (0, 20)),
+        caching.mapped_page("d", "etl", "r", 0, ("t", 0, 50)),
     ]
     assert all(0 < rule.ttl < float("inf") for rule in rules), "every key has a TTL"
+    assert (
+        caching.runs_page("d", "etl", 0, (0, 20)).key
+        != caching.runs_page("d", "etl", 1, (0, 20)).key
+    ), "a trigger, clear or mark moves the generation on"
+    assert caching.instances_ttl(["success", "skipped", "failed"]) == caching.FINISHED_RUN_TTL
+    assert caching.instances_ttl(["success", "running"]) == caching.LIVE_TTL
+    assert caching.instances_ttl([None]) == caching.LIVE_TTL
+    assert caching.instances_ttl([]) == caching.LIVE_TTL, "nothing read yet: may still come"
     assert set(caching.run_keys("d", "etl", "r")) == {
         caching.run("d", "etl", "r").key,
         caching.task_instances("d", "etl", "r", "running").key,

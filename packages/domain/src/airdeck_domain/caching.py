@@ -8,11 +8,11 @@ when that happens, never by scanning for a prefix.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import msgspec
 
-from airdeck_domain.models import FINISHED_RUN_STATES
+from airdeck_domain.models import FINISHED_RUN_STATES, FINISHED_TASK_STATES
 
 STRUCTURE_TTL = 300.0
 DAG_LIST_TTL = 30.0
@@ -120,20 +120,23 @@ def run_generation(deployment: str, dag_id: str, run_id: str) -> str:
 
 
 def mapped_page(
-    deployment: str,
-    dag_id: str,
-    run_id: str,
-    generation: int,
-    run_state: str | None,
-    query: Sequence[object],
+    deployment: str, dag_id: str, run_id: str, generation: int, query: Sequence[object]
 ) -> CacheRule:
-    """One page of a mapped task's instances (its task, states, offset and limit), fresh as
-    long as the run's state allows (``run_ttl``)."""
+    """One page of a mapped task's instances (its task, states, offset and limit). How long it
+    stays fresh depends on the instances read: see ``instances_ttl``."""
     encoded = "|".join(str(part) for part in query)
     return CacheRule(
-        key=f"{deployment}:mapped:{dag_id}:{run_id}:g{generation}:{encoded}",
-        ttl=run_ttl(run_state),
+        key=f"{deployment}:mapped:{dag_id}:{run_id}:g{generation}:{encoded}", ttl=LIVE_TTL
     )
+
+
+def instances_ttl(states: Iterable[str | None]) -> float:
+    """Instances that have all finished change only through a clear or a mark, which drop them
+    (``FINISHED_RUN_TTL``); while any is still to run, ``LIVE_TTL``. Judged from the instances
+    themselves, so caching a page never costs a read of its run."""
+    seen = list(states)
+    finished = bool(seen) and all(state in FINISHED_TASK_STATES for state in seen)
+    return FINISHED_RUN_TTL if finished else LIVE_TTL
 
 
 def run_keys(deployment: str, dag_id: str, run_id: str) -> tuple[str, ...]:

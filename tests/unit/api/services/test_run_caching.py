@@ -99,6 +99,23 @@ async def test_mapped_pages_of_a_finished_run_are_cached_until_a_mark(
     assert [ti.map_index for ti in failed.items] == [1]
 
 
+async def test_mapped_pages_still_running_are_reread_after_a_poll_interval(
+    airflow: FakeAirflow, requests_to: ServiceRequests, cache: SharedCache
+) -> None:
+    mapped_run(airflow, width=2)
+    kept = airflow.instances[("fanout", "r1")]
+    kept[1] = TaskInstance(task_id="process", map_index=1, state="running")
+    await runs_of(requests_to).mapped("fanout", "r1", "process", page=1, limit=50, states=())
+    kept[1] = TaskInstance(task_id="process", map_index=1, state="success")
+    cache.clock = lambda: time.time() + caching.LIVE_TTL + 0.1
+
+    page = await runs_of(requests_to).mapped("fanout", "r1", "process", page=1, limit=50, states=())
+
+    assert [ti.state for ti in page.items] == ["success", "success"]
+    assert airflow.calls["mapped_instances"] == 2
+    assert "get_run" not in airflow.calls, "caching a page never costs a read of its run"
+
+
 async def test_a_clear_drops_the_runs_pages_and_the_mapped_pages_of_that_run(
     airflow: FakeAirflow, requests_to: ServiceRequests
 ) -> None:

@@ -178,20 +178,15 @@ class RunService:
         limit: int,
         states: tuple[str, ...],
     ) -> TaskInstancePage:
-        """One page of a mapped task's instances, cached as long as the run's state allows
-        (until a clear or a mark of the run drops it)."""
+        """One page of a mapped task's instances, cached while its instances are still to run
+        for a poll interval, and once they have all finished until a clear or a mark of the run
+        drops it (``caching.instances_ttl``): a cold page costs one Airflow call."""
         await self.access.require("dags:read", dag_id)
-        run = await self.get(dag_id, run_id)
         offset = (page - 1) * limit
         name = self.airflow.name
         generation = await self.cache.generation(caching.run_generation(name, dag_id, run_id))
         rule = caching.mapped_page(
-            name,
-            dag_id,
-            run_id,
-            generation,
-            run.state,
-            (task_id, offset, limit, run.end_date, *sorted(states)),
+            name, dag_id, run_id, generation, (task_id, offset, limit, *sorted(states))
         )
 
         async def load() -> TaskInstancePage:
@@ -200,4 +195,10 @@ class RunService:
             )
             return TaskInstancePage(items=items, total=total, page=page, limit=limit)
 
-        return await self.cache.read(rule, TaskInstancePage, load, stale_ok=False)
+        return await self.cache.read(
+            rule,
+            TaskInstancePage,
+            load,
+            stale_ok=False,
+            ttl_for=lambda found: caching.instances_ttl(ti.state for ti in found.items),
+        )
