@@ -29,14 +29,15 @@ lint: install ## ruff and mypy --strict
 bench: install ## benchmarks: domain timings and API vs direct Airflow calls
 	@dev/bench.sh
 
-api: install ## run the API in the foreground (config from AIRDECK_* variables)
+api: install ## run the API in the foreground (AIRDECK_* variables, else the demo's)
 	@dev/api.sh
 
 web: install ## run the web UI in the foreground against AIRDECK_API_URL
+	@dev/web/install.sh
 	@dev/web/run.sh
 
 db-upgrade: install ## apply the product DB migrations to AIRDECK_DATABASE_URL
-	@$(PY) -m airdeck_api.cli db upgrade
+	@dev/api.sh db upgrade
 
 airflow-install: ## install Airflow into its own venv
 	@dev/airflow/install.sh

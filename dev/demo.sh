@@ -17,15 +17,7 @@ step "starting Airflow (the engine; private to Airdeck)"
 "$ROOT/dev/airflow/start.sh"
 source "$ROOT/dev/airflow/env.sh"
 
-# One login per role, generated once and kept in .airdeck (never committed).
-users_file="$AIRDECK_STATE/demo-users"
-if [[ ! -f "$users_file" ]]; then
-  (umask 077; for role in viewer operator admin; do
-     echo "$role:$("$PY" -c 'import secrets; print(secrets.token_urlsafe(9))'):$role"
-   done > "$users_file")
-fi
-export AIRDECK_LOCAL_USERS="$(paste -sd, "$users_file")"
-export AIRDECK_AUTH_MODE="${AIRDECK_AUTH_MODE:-local}"
+source "$ROOT/dev/api-env.sh"
 export AIRDECK_API_PORT="${AIRDECK_API_PORT:-8100}"
 export AIRDECK_WEB_PORT="${AIRDECK_WEB_PORT:-3000}"
 export AIRDECK_API_URL="${AIRDECK_API_URL:-http://127.0.0.1:$AIRDECK_API_PORT}"
@@ -64,7 +56,7 @@ $(printf '\033[1;32m')Airdeck is up$(printf '\033[0m') in $(( $(date +%s) - star
   Airflow       $AIRDECK_AIRFLOW_URL  (the engine: Airdeck's service account only)
 
   Logins (username / password / role):
-$(awk -F: '{printf "    %-10s %-16s %s\n", $1, $2, $3}' "$users_file")
+$(tr , '\n' <<<"$AIRDECK_LOCAL_USERS" | awk -F: '{printf "    %-10s %-16s %s\n", $1, $2, $NF}')
 
   Logs: $LOGS    Stop everything: make stop
 INFO

@@ -62,7 +62,9 @@ airflow_server_env() {
   export AIRFLOW__CORE__LOAD_EXAMPLES=False
   export AIRFLOW__CORE__PARALLELISM="${AIRDECK_AIRFLOW_PARALLELISM:-6}"
   export AIRFLOW__CORE__FERNET_KEY="$AIRDECK_AIRFLOW_FERNET_KEY"
-  export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="$AIRDECK_AIRFLOW_USERNAME:admin"
+  # Airdeck's service account has the least role that does its job: "user" reads everything and
+  # acts on DAGs (trigger, pause, clear, mark), but cannot touch connections, variables or pools.
+  export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="$AIRDECK_AIRFLOW_USERNAME:user"
   export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE="$_airdeck_passwords"
   # Tasks reach the api-server here; the default assumes port 8080 ("Invalid auth token" otherwise).
   export AIRFLOW__CORE__EXECUTION_API_SERVER_URL="$AIRDECK_AIRFLOW_URL/execution/"
@@ -70,6 +72,8 @@ airflow_server_env() {
   export AIRFLOW__API__PORT="$AIRDECK_AIRFLOW_PORT"
   export AIRFLOW__API__SECRET_KEY="$AIRDECK_AIRFLOW_SECRET_KEY"
   export AIRFLOW__API_AUTH__JWT_SECRET="$AIRDECK_AIRFLOW_JWT_SECRET"
+  # Short-lived service tokens, as the reference guide asks: the adapter renews them before expiry.
+  export AIRFLOW__API_AUTH__JWT_EXPIRATION_TIME=300
   # New or changed DAG files show up within seconds instead of the default five minutes.
   export AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL=5
   export AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL=30

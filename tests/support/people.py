@@ -14,9 +14,7 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from airdeck_api.auth.keys import load_or_create
-from airdeck_api.auth.tokens import LocalTokens
-from airdeck_api.auth.users import parse_role
+from airdeck_api.cli.minting import mint_token
 
 
 @dataclass(frozen=True)
@@ -35,7 +33,7 @@ class Person:
 def mint(data_dir: Path, subject: str, role: str = "admin") -> Person:
     """A person ``subject`` with ``role`` (``admin``, ``operator@team=finance``, …) signed in to
     every API whose ``AIRDECK_DATA_DIR`` is ``data_dir``; the token lasts the API's usual hour."""
-    token, _ = LocalTokens(load_or_create(data_dir)).issue(parse_role(role, subject))
+    token, _ = mint_token(data_dir, subject, role)
     return Person(subject=subject, token=token)
 
 

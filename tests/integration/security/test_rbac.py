@@ -32,11 +32,16 @@ BODIES: dict[str, dict[str, Any]] = {
 }
 
 
-def api_routes(app: Litestar) -> list[tuple[str, str, Any]]:
-    """(method, path, handler) for every route under /api."""
+def api_routes(app: Litestar, prefix: str = "/api") -> list[tuple[str, str, Any]]:
+    """(method, path, handler) for every route under ``prefix``; with ``""``, every route but
+    Litestar's OpenAPI document (``/metrics`` and the probes live at the root)."""
     found = []
     for route in app.routes:
-        if isinstance(route, HTTPRoute) and route.path.startswith("/api"):
+        if (
+            isinstance(route, HTTPRoute)
+            and route.path.startswith(prefix)
+            and not route.path.startswith("/schema")
+        ):
             for handler in route.route_handlers:
                 for method in handler.http_methods:
                     if method not in ("HEAD", "OPTIONS"):
@@ -71,14 +76,20 @@ async def token_for(client: Client, user: str) -> dict[str, str]:
 
 def test_every_api_route_declares_a_permission(local: tuple[Litestar, Client]) -> None:
     app, _ = local
-    routes = api_routes(app)
+    routes = api_routes(app, prefix="")
     assert len(routes) >= 20
     missing = [
         (m, p) for m, p, h in routes if h.opt.get("permission") not in ALL_PERMISSIONS | {"public"}
     ]
     assert missing == []
     public = sorted(p for _, p, h in routes if h.opt["permission"] == "public")
-    assert public == ["/api/auth/jwks.json", "/api/auth/me", "/api/auth/token"]
+    assert public == [
+        "/api/auth/jwks.json",
+        "/api/auth/me",
+        "/api/auth/token",
+        "/livez",
+        "/readyz",
+    ]
 
 
 def test_every_api_route_counts_against_a_rate_limit_group(
@@ -115,7 +126,7 @@ async def test_route_role_matrix(make_secure_app: Callable[..., Litestar], user:
     role = LOCAL_USERS[user][1]
     routes = [
         r
-        for r in api_routes(make_secure_app(AIRDECK_AUTH_MODE="local"))
+        for r in api_routes(make_secure_app(AIRDECK_AUTH_MODE="local"), prefix="")
         if r[2].opt["permission"] != "public"
     ]
     assert len(routes) >= 20

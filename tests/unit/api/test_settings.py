@@ -41,6 +41,30 @@ def test_defaults() -> None:
     assert (settings.cache.max_entries, settings.cache.max_bytes) == (10000, 64 * 1024 * 1024)
     assert settings.cache.soft_timeout == 2
     assert (settings.actions.idempotency_ttl, settings.actions.reconcile_interval) == (86400, 60)
+    assert (settings.observability.log_format, settings.observability.metrics_token) == (
+        "json",
+        None,
+    )
+
+
+def test_log_format_and_metrics_token() -> None:
+    token = "s3cret-scraper-token-0123456789"
+    settings = Settings.from_env(
+        {**BASE, "AIRDECK_LOG_FORMAT": "Console", "AIRDECK_METRICS_TOKEN": token}
+    )
+    assert settings.observability.log_format == "console"
+    assert settings.observability.metrics_token == token
+    assert token not in repr(settings)
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({**BASE, "AIRDECK_LOG_FORMAT": "xml", "AIRDECK_METRICS_TOKEN": "short1"})
+    assert sorted(caught.value.problems) == [
+        "AIRDECK_LOG_FORMAT must be json or console, got 'xml'",
+        "AIRDECK_METRICS_TOKEN must be at least 16 characters without spaces (got 6 characters)",
+    ]
+    spaced = "a" * 10 + " " + "b" * 10
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({**BASE, "AIRDECK_METRICS_TOKEN": spaced})
+    assert spaced not in str(caught.value)
 
 
 def test_default_data_dir_is_in_the_working_directory(

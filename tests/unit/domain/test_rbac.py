@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from airdeck_domain.rbac import (
     ALL_PERMISSIONS,
+    GLOBAL_PERMISSIONS,
     ROLE_PERMISSIONS,
     WRITE_PERMISSIONS,
     DagScope,
@@ -48,7 +49,24 @@ def test_scoped_grant_never_leaks_to_another_dag(
     if dag.owner_team != team:
         assert not decision.allowed
     else:
-        assert decision.allowed == (permission in ROLE_PERMISSIONS[role])
+        # A grant gives its role's permissions on matching DAGs, but never a global one.
+        assert decision.allowed == (permission in ROLE_PERMISSIONS[role] - GLOBAL_PERMISSIONS)
+
+
+@given(st.sampled_from(["viewer", "operator", "admin"]), st.none() | scopes)
+def test_global_permissions_come_from_a_global_role_only(role: str, dag: DagScope | None) -> None:
+    selectors = {"owner_team": "finance", "tag": "payments", "environment": "prod"}
+    everywhere = DagScope(
+        dag_id="a", tags=frozenset({"payments"}), owner_team="finance", environment="prod"
+    )
+    grants = tuple(Grant(role=role, **{k: v}) for k, v in selectors.items())  # type: ignore[arg-type]
+    scoped = Principal(subject="s", grants=grants)
+    for permission in GLOBAL_PERMISSIONS:
+        assert not decide(scoped, permission, dag).allowed
+        assert not decide(scoped, permission, everywhere).allowed
+        assert not decide(scoped, permission, None).allowed
+        granted = decide(Principal(subject="g", role=role), permission, dag).allowed  # type: ignore[arg-type]
+        assert granted == (permission in ROLE_PERMISSIONS[role])
 
 
 def test_operator_of_finance_triggers_only_finance_dags() -> None:
@@ -82,4 +100,6 @@ def test_roles_follow_the_guide() -> None:
     assert {"dags:trigger", "dags:pause", "logs:read"} <= ROLE_PERMISSIONS["operator"]
     assert "tasks:clear" not in ROLE_PERMISSIONS["operator"]
     assert ROLE_PERMISSIONS["admin"] == ALL_PERMISSIONS
+    assert "metrics:read" in ROLE_PERMISSIONS["admin"]
+    assert "metrics:read" not in ROLE_PERMISSIONS["operator"] | ROLE_PERMISSIONS["viewer"]
     assert not decide(Principal(subject="x", role="admin"), "dags:destroy", None).allowed

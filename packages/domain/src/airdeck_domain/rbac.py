@@ -2,9 +2,10 @@
 
 Roles (README.md, "Security"): a ``viewer`` reads DAGs; an ``operator`` also triggers, pauses,
 reads logs and saves run configs; an ``admin`` may do everything, including clearing tasks,
-editing metadata and reading the audit log. A ``Grant`` gives a role's permissions only on the
-DAGs that match all of its selectors (tag, owner team, environment) — e.g. an operator of
-``team=finance``.
+editing metadata, reading the audit log and reading the service's metrics. A ``Grant`` gives a
+role's permissions only on the DAGs that match all of its selectors (tag, owner team,
+environment) — e.g. an operator of ``team=finance``. Permissions about the whole service rather
+than some DAGs (``GLOBAL_PERMISSIONS``) come from a global role only, never from a grant.
 """
 
 from __future__ import annotations
@@ -22,12 +23,21 @@ Permission = Literal[
     "metadata:write",
     "audit:read",
     "configs:write",
+    "metrics:read",
 ]
 Role = Literal["viewer", "operator", "admin"]
 
 ALL_PERMISSIONS: frozenset[str] = frozenset(get_args(Permission))
 ROLES: tuple[str, ...] = get_args(Role)
-WRITE_PERMISSIONS: frozenset[str] = ALL_PERMISSIONS - {"dags:read", "logs:read", "audit:read"}
+WRITE_PERMISSIONS: frozenset[str] = ALL_PERMISSIONS - {
+    "dags:read",
+    "logs:read",
+    "audit:read",
+    "metrics:read",
+}
+GLOBAL_PERMISSIONS: frozenset[str] = frozenset({"metrics:read"})
+"""Held through a global role only: metrics count every DAG's requests and every deployment's
+health, so a grant scoped to some DAGs never carries them."""
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset({"dags:read"}),
@@ -90,6 +100,12 @@ def permissions_of(role: str | None) -> frozenset[str]:
     return ROLE_PERMISSIONS.get(role or "", frozenset())
 
 
+def scoped_permissions_of(role: str | None) -> frozenset[str]:
+    """The permissions a grant of ``role`` gives on the DAGs it matches (``GLOBAL_PERMISSIONS``
+    excluded)."""
+    return permissions_of(role) - GLOBAL_PERMISSIONS
+
+
 def matches(grant: Grant, dag: DagScope) -> bool:
     """Whether a grant applies to a DAG: every selector it sets must match, and it sets one."""
     if grant.tag is None and grant.owner_team is None and grant.environment is None:
@@ -108,7 +124,7 @@ def decide(principal: Principal, permission: str, dag: DagScope | None) -> Decis
         return Decision(False, f"unknown permission '{permission}'")
     if permission in permissions_of(principal.role):
         return Decision(True, f"role {principal.role} grants {permission}")
-    holding = [g for g in principal.grants if permission in permissions_of(g.role)]
+    holding = [g for g in principal.grants if permission in scoped_permissions_of(g.role)]
     if dag is None:
         if holding:
             return Decision(True, f"{holding[0].describe()} grants {permission} on some DAGs")

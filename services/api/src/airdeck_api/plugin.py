@@ -18,6 +18,7 @@ from airdeck_adapters.cache import CacheStore, MemoryCache, RedisCache
 from airdeck_adapters.db import migrate
 from airdeck_adapters.db.engine import database_config
 from airdeck_adapters.ratelimit import limiter
+from airdeck_api.access_log import request_answered, request_scope
 from airdeck_api.auth.controller import AuthController
 from airdeck_api.auth.keys import load_or_create
 from airdeck_api.auth.middleware import authentication_middleware
@@ -29,6 +30,8 @@ from airdeck_api.controllers.audit import AuditController
 from airdeck_api.controllers.dags import DagController
 from airdeck_api.controllers.health import HealthController
 from airdeck_api.controllers.logs import LogController
+from airdeck_api.controllers.metrics import MetricsController
+from airdeck_api.controllers.probes import ProbeController
 from airdeck_api.controllers.product import ConfigController, FavoriteController, MetadataController
 from airdeck_api.controllers.runs import RunController
 from airdeck_api.dependencies import DEPENDENCIES
@@ -36,6 +39,8 @@ from airdeck_api.dev_identity import dev_identity_middleware
 from airdeck_api.guards import require_permission
 from airdeck_api.headers import security_headers
 from airdeck_api.http_cache import ConditionalGetMiddleware
+from airdeck_api.log_config import install_handler, structlog_config
+from airdeck_api.metrics import AirflowMetrics
 from airdeck_api.problems import EXCEPTION_HANDLERS
 from airdeck_api.ratelimit import SignInAttempts, rate_limit_middleware
 from airdeck_api.services.cached import SharedCache
@@ -87,8 +92,17 @@ class AirdeckPlugin(InitPluginProtocol):
         app_config = SQLAlchemyInitPlugin(self.database).on_app_init(app_config)
         app_config.dependencies.update(DEPENDENCIES)
         app_config.exception_handlers.update(EXCEPTION_HANDLERS)  # type: ignore[arg-type]
-        app_config.route_handlers.append(AuthController)
+        app_config.route_handlers.extend([AuthController, ProbeController, MetricsController])
         app_config.before_send.append(security_headers)
+        # Observability (README, "Metrics, probes and logs"; ADR 0015): logs as JSON lines or
+        # for a console; the outermost middleware binds each request's id to its log lines and
+        # Airflow calls; a before_send hook, which also sees the answers Litestar sends from
+        # outside the middleware stack, adds X-Request-ID and writes the access line and metrics.
+        log_format = settings.observability.log_format
+        app_config.logging_config = structlog_config()
+        install_handler(log_format)
+        app_config.middleware.insert(0, request_scope)
+        app_config.before_send.append(request_answered)
         app_config.middleware.append(stale_header_middleware)
         app_config.middleware.append(
             client_address_middleware(TrustedProxies(settings.http.trusted_proxies))
@@ -96,7 +110,9 @@ class AirdeckPlugin(InitPluginProtocol):
         if settings.auth.mode == "dev":
             app_config.middleware.append(dev_identity_middleware)
         else:
-            app_config.middleware.append(authentication_middleware(self.verifier))
+            app_config.middleware.append(
+                authentication_middleware(self.verifier, settings.observability.metrics_token)
+            )
         rate_limiter = limiter(settings.redis.url, settings.redis.prefix)
         limits = settings.rate_limits.limits
         app_config.middleware.append(rate_limit_middleware(rate_limiter, limits))
@@ -137,7 +153,7 @@ class AirdeckPlugin(InitPluginProtocol):
             )
         # Sessions of their own (audit trail, idempotency, reconciler), from the same engine.
         app.state.sessions = self.database.create_session_maker()
-        deployments = Deployments(self.settings.airflow.deployments)
+        deployments = Deployments(self.settings.airflow.deployments, observer=AirflowMetrics())
         settings = self.settings
         store: CacheStore = (
             RedisCache(settings.redis.url, prefix=f"{settings.redis.prefix}:cache:")

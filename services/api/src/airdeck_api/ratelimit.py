@@ -2,7 +2,8 @@
 reads, writes, logs and health (README.md, "Security"), and sign-in attempts. Each route
 declares its group in ``opt["rate_limit"]`` (as it declares its permission); without one, a
 safe method counts as a read and any other as a write. Answers 429 with ``Retry-After`` and
-``RateLimit-*`` headers; successful answers carry the ``RateLimit-*`` headers too."""
+``RateLimit-*`` headers; successful answers carry the ``RateLimit-*`` headers too. Each refusal
+is counted by group (``metrics.rate_limited``)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from airdeck_api import metrics
 from airdeck_api.client_address import address_bucket
 from airdeck_api.problems import send_problem
 from airdeck_domain.rbac import Principal
@@ -79,6 +81,7 @@ class SignInAttempts:
         key = self._key(username, address)
         if await self.limiter.hit(self.item, *key):
             return None
+        metrics.rate_limited("sign_in_failures")
         stats = await self.limiter.get_window_stats(self.item, *key)
         return max(1, math.ceil(stats.reset_time - time.time()))
 
@@ -118,6 +121,7 @@ def rate_limit_middleware(
                 "RateLimit-Reset": str(reset),
             }
             if not allowed:
+                metrics.rate_limited(group)
                 await send_problem(
                     send,
                     429,

@@ -23,9 +23,12 @@ from airdeck_api.client_address import parse_networks
 from airdeck_api.ratelimit import parse_limits
 
 AuthMode = Literal["local", "oidc", "dev"]
+LogFormat = Literal["json", "console"]
 DEFAULT_DATA_DIR = Path(".airdeck") / "data"
 """Relative to the working directory: `make` and the dev scripts run from the repository root."""
 DEFAULT_WEB_ORIGINS = ("http://localhost:3000", "http://127.0.0.1:3000")
+METRICS_TOKEN_MIN_LENGTH = 16
+"""A scraper's token is a shared secret: long enough not to be guessed."""
 
 
 class SettingsError(ValueError):
@@ -287,6 +290,31 @@ class ActionSettings:
 
 
 @dataclass(frozen=True)
+class ObservabilitySettings:
+    """How the API logs (``json`` lines, or ``console`` for a person at a terminal), and the
+    bearer token a Prometheus scraper may read ``/metrics`` with instead of a user's."""
+
+    log_format: LogFormat = "json"
+    metrics_token: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def read(cls, env: EnvReader) -> ObservabilitySettings:
+        """``AIRDECK_LOG_FORMAT`` and ``AIRDECK_METRICS_TOKEN``."""
+        log_format = env.text("LOG_FORMAT", cls.log_format).lower()
+        if log_format not in ("json", "console"):
+            env.problem(f"AIRDECK_LOG_FORMAT must be json or console, got {log_format!r}")
+            log_format = cls.log_format
+        token = env.secret("METRICS_TOKEN")
+        if token and (len(token) < METRICS_TOKEN_MIN_LENGTH or any(c.isspace() for c in token)):
+            # Named by its length only: the value is a secret.
+            env.problem(
+                f"AIRDECK_METRICS_TOKEN must be at least {METRICS_TOKEN_MIN_LENGTH} characters "
+                f"without spaces (got {len(token)} characters)"
+            )
+        return cls(log_format=cast(LogFormat, log_format), metrics_token=token or None)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the API needs to start, by concern; build it with ``Settings.from_env()``."""
 
@@ -298,6 +326,7 @@ class Settings:
     redis: RedisSettings = RedisSettings()
     cache: CacheSettings = CacheSettings()
     actions: ActionSettings = ActionSettings()
+    observability: ObservabilitySettings = ObservabilitySettings()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -313,6 +342,7 @@ class Settings:
             redis=RedisSettings.read(reader),
             cache=CacheSettings.read(reader),
             actions=ActionSettings.read(reader),
+            observability=ObservabilitySettings.read(reader),
         )
         if reader.problems:
             raise SettingsError(reader.problems)

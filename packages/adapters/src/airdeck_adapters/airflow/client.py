@@ -16,9 +16,11 @@ import httpx
 import msgspec
 
 from airdeck_adapters.airflow import translate
+from airdeck_adapters.airflow.calls import Endpoint, observed_request, send_request_id
 from airdeck_adapters.airflow.config import DeploymentConfig
 from airdeck_adapters.airflow.dialect import Dialect, dialect_for
 from airdeck_adapters.airflow.failures import error_for
+from airdeck_adapters.airflow.observer import NO_OBSERVER, AirflowObserver
 from airdeck_adapters.airflow.token import TokenManager
 from airdeck_adapters.airflow.wire import (
     WireClearedInstances,
@@ -46,13 +48,13 @@ from airdeck_domain.models import (
     Task,
     TaskInstance,
 )
-from airdeck_domain.url_paths import segment
 
 T = TypeVar("T")
 Params = list[tuple[str, str | int | float | bool | None]]
 
 AIRFLOW_PAGE_LIMIT = 100
 """Airflow caps ``limit`` at 100 by default (``[api] maximum_page_limit``)."""
+TASK_INSTANCE = "dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}"
 
 
 def last_run_of(run: DagRun) -> LastRun:
@@ -67,13 +69,19 @@ def last_run_of(run: DagRun) -> LastRun:
 
 
 class AirflowClient:
-    """Typed access to one Airflow deployment's REST API."""
+    """Typed access to one Airflow deployment's REST API. Every call is reported to
+    ``observer`` and carries the id of the request it is made for (``request_id``)."""
 
     def __init__(
-        self, config: DeploymentConfig, *, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        config: DeploymentConfig,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        observer: AirflowObserver = NO_OBSERVER,
     ) -> None:
         self.config = config
         self.name = config.name
+        self._observer = observer
         self.dialect: Dialect = dialect_for(config.api_version)
         # The bound on concurrent Airflow calls from this process: callers queue here rather
         # than pile onto an Airflow that is already busy.
@@ -91,12 +99,14 @@ class AirflowClient:
             auth=auth,
             transport=transport,
             headers={"Accept": "application/json"},
+            event_hooks={"request": [send_request_id]},
         )
         self.tokens = TokenManager(
             self._http,
             deployment=config.name,
             username=config.username,
             password=config.password,
+            observer=observer,
         )
 
     async def aclose(self) -> None:
@@ -115,7 +125,7 @@ class AirflowClient:
     async def _send(
         self,
         method: str,
-        path: str,
+        endpoint: Endpoint,
         *,
         params: Params | None = None,
         json: Any = None,
@@ -126,8 +136,15 @@ class AirflowClient:
             headers = {"Authorization": f"Bearer {token}"} if token else None
             try:
                 async with self._in_flight:
-                    response = await self._http.request(
-                        method, path, params=params, json=json, headers=headers
+                    response = await observed_request(
+                        self._http,
+                        self._observer,
+                        self.name,
+                        method,
+                        endpoint,
+                        params=params,
+                        json=json,
+                        headers=headers,
                     )
             except httpx.HTTPError as exc:
                 raise self._unavailable(exc) from exc
@@ -145,7 +162,7 @@ class AirflowClient:
     async def _call(
         self,
         method: str,
-        path: str,
+        endpoint: Endpoint,
         type_: type[T],
         *,
         params: Params | None = None,
@@ -153,7 +170,7 @@ class AirflowClient:
         authenticated: bool = True,
     ) -> T:
         response = await self._send(
-            method, path, params=params, json=json, authenticated=authenticated
+            method, endpoint, params=params, json=json, authenticated=authenticated
         )
         try:
             return msgspec.json.decode(response.content, type=type_)
@@ -163,8 +180,9 @@ class AirflowClient:
                 deployment=self.name,
             ) from exc
 
-    def _path(self, *parts: str) -> str:
-        return self.dialect.base_path + "".join("/" + segment(p) for p in parts)
+    def _path(self, template: str, **values: str | int) -> Endpoint:
+        """``template`` under this API's base path (``dags/{dag_id}`` → ``/api/v2/dags/…``)."""
+        return Endpoint.of(f"{self.dialect.base_path}/{template}", **values)
 
     # -- DAGs -----------------------------------------------------------------------------------
 
@@ -240,14 +258,16 @@ class AirflowClient:
 
     async def get_dag(self, dag_id: str) -> DagDetail:
         """A DAG's detail: params, doc, latest version."""
-        wire = await self._call("GET", self._path("dags", dag_id, "details"), WireDagDetail)
+        wire = await self._call(
+            "GET", self._path("dags/{dag_id}/details", dag_id=dag_id), WireDagDetail
+        )
         return translate.dag_detail(wire, self.name)
 
     async def set_paused(self, dag_id: str, is_paused: bool) -> Dag:
         """Pause or unpause a DAG; returns it as Airflow now has it."""
         wire = await self._call(
             "PATCH",
-            self._path("dags", dag_id),
+            self._path("dags/{dag_id}", dag_id=dag_id),
             WireDag,
             params=[("update_mask", "is_paused")],
             json={"is_paused": is_paused},
@@ -272,7 +292,10 @@ class AirflowClient:
         ]
         params += [("state", state) for state in states]
         page = await self._call(
-            "GET", self._path("dags", dag_id, "dagRuns"), WireDagRunCollection, params=params
+            "GET",
+            self._path("dags/{dag_id}/dagRuns", dag_id=dag_id),
+            WireDagRunCollection,
+            params=params,
         )
         return [translate.dag_run(r, self.name) for r in page.dag_runs], page.total_entries
 
@@ -290,17 +313,19 @@ class AirflowClient:
             return {}
         if self.dialect.latest_runs_path is not None:
             try:
-                return await self._latest_runs_at_once(self.dialect.latest_runs_path, wanted)
+                return await self._latest_runs_at_once(
+                    Endpoint.of(self.dialect.latest_runs_path), wanted
+                )
             except (NotFoundError, InvalidInputError):
                 pass  # This Airflow has no such call (or reads it differently): batch instead.
         return await self._latest_runs_batched(wanted)
 
     async def _latest_runs_at_once(
-        self, path: str, dag_ids: list[str]
+        self, endpoint: Endpoint, dag_ids: list[str]
     ) -> dict[str, LastRun | None]:
         params: Params = [("dag_runs_limit", 1), ("limit", len(dag_ids)), ("offset", 0)]
         params += [("dag_ids", dag_id) for dag_id in dag_ids]
-        page = await self._call("GET", path, WireDagsWithLatestRuns, params=params)
+        page = await self._call("GET", endpoint, WireDagsWithLatestRuns, params=params)
         latest: dict[str, LastRun | None] = dict.fromkeys(dag_ids)
         for dag in page.dags:
             if dag.dag_id in latest and dag.latest_dag_runs:
@@ -320,7 +345,7 @@ class AirflowClient:
         while wanted:
             page = await self._call(
                 "POST",
-                self._path("dags", "~", "dagRuns", "list"),
+                self._path("dags/~/dagRuns/list"),
                 WireDagRunCollection,
                 json={
                     "dag_ids": wanted,
@@ -340,7 +365,11 @@ class AirflowClient:
 
     async def get_run(self, dag_id: str, run_id: str) -> DagRun:
         """One run."""
-        wire = await self._call("GET", self._path("dags", dag_id, "dagRuns", run_id), WireDagRun)
+        wire = await self._call(
+            "GET",
+            self._path("dags/{dag_id}/dagRuns/{run_id}", dag_id=dag_id, run_id=run_id),
+            WireDagRun,
+        )
         return translate.dag_run(wire, self.name)
 
     async def trigger(
@@ -354,7 +383,7 @@ class AirflowClient:
         """Start a run now; conf must already be validated by the caller."""
         wire = await self._call(
             "POST",
-            self._path("dags", dag_id, "dagRuns"),
+            self._path("dags/{dag_id}/dagRuns", dag_id=dag_id),
             WireDagRun,
             json=self.dialect.trigger_body(conf, note, run_id),
         )
@@ -364,19 +393,23 @@ class AirflowClient:
 
     async def list_tasks(self, dag_id: str) -> list[Task]:
         """The tasks of a DAG's latest structure."""
-        page = await self._call("GET", self._path("dags", dag_id, "tasks"), WireTaskCollection)
+        page = await self._call(
+            "GET", self._path("dags/{dag_id}/tasks", dag_id=dag_id), WireTaskCollection
+        )
         return [translate.task(t) for t in page.tasks if t.task_id]
 
-    async def _all_pages(self, path: str, params: Params) -> list[WireTaskInstance]:
+    async def _all_pages(self, endpoint: Endpoint, params: Params) -> list[WireTaskInstance]:
         """Every task instance behind a paged endpoint: one call, then the rest concurrently."""
         base = [*params, ("order_by", "map_index"), ("limit", AIRFLOW_PAGE_LIMIT)]
         first = await self._call(
-            "GET", path, WireTaskInstanceCollection, params=[*base, ("offset", 0)]
+            "GET", endpoint, WireTaskInstanceCollection, params=[*base, ("offset", 0)]
         )
         offsets = range(AIRFLOW_PAGE_LIMIT, first.total_entries, AIRFLOW_PAGE_LIMIT)
         rest = await asyncio.gather(
             *(
-                self._call("GET", path, WireTaskInstanceCollection, params=[*base, ("offset", o)])
+                self._call(
+                    "GET", endpoint, WireTaskInstanceCollection, params=[*base, ("offset", o)]
+                )
                 for o in offsets
             )
         )
@@ -388,7 +421,10 @@ class AirflowClient:
     async def task_instances(self, dag_id: str, run_id: str) -> list[TaskInstance]:
         """Every task instance of a run, mapped ones included, however many pages that takes."""
         wires = await self._all_pages(
-            self._path("dags", dag_id, "dagRuns", run_id, "taskInstances"), []
+            self._path(
+                "dags/{dag_id}/dagRuns/{run_id}/taskInstances", dag_id=dag_id, run_id=run_id
+            ),
+            [],
         )
         return [translate.task_instance(w) for w in wires]
 
@@ -404,12 +440,17 @@ class AirflowClient:
     ) -> tuple[list[TaskInstance], int]:
         """One page of a mapped task's instances ordered by map index, and their number. A page
         larger than Airflow serves at once is read in Airflow-sized parts, concurrently."""
-        path = self._path("dags", dag_id, "dagRuns", run_id, "taskInstances", task_id, "listMapped")
+        endpoint = self._path(
+            "dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/listMapped",
+            dag_id=dag_id,
+            run_id=run_id,
+            task_id=task_id,
+        )
 
         async def part(start: int, size: int) -> WireTaskInstanceCollection:
             params: Params = [("offset", start), ("limit", size), ("order_by", "map_index")]
             params += [("state", state) for state in states]
-            return await self._call("GET", path, WireTaskInstanceCollection, params=params)
+            return await self._call("GET", endpoint, WireTaskInstanceCollection, params=params)
 
         first = await part(offset, min(limit, AIRFLOW_PAGE_LIMIT))
         end = min(offset + limit, first.total_entries)
@@ -426,10 +467,11 @@ class AirflowClient:
         self, dag_id: str, run_id: str, task_id: str, map_index: int = -1
     ) -> TaskInstance:
         """One task instance (a mapped one by its index)."""
-        parts = ["dags", dag_id, "dagRuns", run_id, "taskInstances", task_id]
-        if map_index >= 0:
-            parts.append(str(map_index))
-        wire = await self._call("GET", self._path(*parts), WireTaskInstance)
+        template = TASK_INSTANCE + ("/{map_index}" if map_index >= 0 else "")
+        endpoint = self._path(
+            template, dag_id=dag_id, run_id=run_id, task_id=task_id, map_index=map_index
+        )
+        wire = await self._call("GET", endpoint, WireTaskInstance)
         return translate.task_instance(wire)
 
     async def clear(
@@ -458,7 +500,7 @@ class AirflowClient:
         }
         page = await self._call(
             "POST",
-            self._path("dags", dag_id, "clearTaskInstances"),
+            self._path("dags/{dag_id}/clearTaskInstances", dag_id=dag_id),
             WireClearedInstances,
             json=body,
         )
@@ -476,12 +518,16 @@ class AirflowClient:
         include_upstream: bool = False,
     ) -> list[TaskInstance]:
         """Mark a task instance success or failed; returns the instances Airflow changed."""
-        path = self.dialect.mark_path(
-            self._path("dags", dag_id, "dagRuns", run_id, "taskInstances", task_id), map_index
+        endpoint = self._path(
+            self.dialect.mark_path(TASK_INSTANCE, map_index),
+            dag_id=dag_id,
+            run_id=run_id,
+            task_id=task_id,
+            map_index=map_index,
         )
         page = await self._call(
             "PATCH",
-            path,
+            endpoint,
             WireTaskInstanceCollection,
             json={
                 "new_state": state,
@@ -513,7 +559,11 @@ class AirflowClient:
         wire = await self._call(
             "GET",
             self._path(
-                "dags", dag_id, "dagRuns", run_id, "taskInstances", task_id, "logs", str(try_number)
+                TASK_INSTANCE + "/logs/{try_number}",
+                dag_id=dag_id,
+                run_id=run_id,
+                task_id=task_id,
+                try_number=try_number,
             ),
             WireLog,
             params=params,
@@ -525,7 +575,9 @@ class AirflowClient:
 
     async def health(self) -> dict[str, ComponentReport]:
         """The deployment's own report per component: scheduler, db, dag_processor, triggerer."""
-        wire = await self._call("GET", self.dialect.health_path, WireHealth, authenticated=False)
+        wire = await self._call(
+            "GET", Endpoint.of(self.dialect.health_path), WireHealth, authenticated=False
+        )
 
         def report(status: str | None, heartbeat: datetime | None) -> ComponentReport:
             return ComponentReport(status=status, heartbeat=heartbeat)

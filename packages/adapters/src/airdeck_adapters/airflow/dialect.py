@@ -30,8 +30,9 @@ class Dialect(Protocol):
         """The JSON body that triggers a run."""
         ...
 
-    def mark_path(self, task_path: str, map_index: int) -> str:
-        """The path that sets a task instance's state."""
+    def mark_path(self, task_template: str, map_index: int) -> str:
+        """The path template that sets a task instance's state, from the task instance's
+        (the caller fills ``{map_index}`` when the template has it)."""
         ...
 
 
@@ -56,8 +57,8 @@ class AirflowV1:
             body["dag_run_id"] = run_id
         return body
 
-    def mark_path(self, task_path: str, map_index: int) -> str:
-        return task_path if map_index < 0 else f"{task_path}/{map_index}"
+    def mark_path(self, task_template: str, map_index: int) -> str:
+        return task_template if map_index < 0 else task_template + "/{map_index}"
 
 
 class AirflowV2(AirflowV1):

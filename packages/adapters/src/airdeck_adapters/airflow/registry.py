@@ -6,14 +6,18 @@ from collections.abc import Iterable, Iterator
 
 from airdeck_adapters.airflow.client import AirflowClient
 from airdeck_adapters.airflow.config import DeploymentConfig
+from airdeck_adapters.airflow.observer import NO_OBSERVER, AirflowObserver
 from airdeck_domain.errors import NotFoundError
 
 
 class Deployments:
-    """One client per configured deployment; the first one is the default."""
+    """One client per configured deployment; the first one is the default. Every client reports
+    its calls to ``observer``."""
 
-    def __init__(self, configs: Iterable[DeploymentConfig]) -> None:
-        self._clients = {c.name: AirflowClient(c) for c in configs}
+    def __init__(
+        self, configs: Iterable[DeploymentConfig], *, observer: AirflowObserver = NO_OBSERVER
+    ) -> None:
+        self._clients = {c.name: AirflowClient(c, observer=observer) for c in configs}
         if not self._clients:
             raise ValueError("at least one Airflow deployment must be configured")
         self.default = next(iter(self._clients))

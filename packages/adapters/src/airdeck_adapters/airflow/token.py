@@ -10,11 +10,14 @@ from collections.abc import Callable
 import httpx
 import msgspec
 
+from airdeck_adapters.airflow.calls import Endpoint, observed_request
 from airdeck_adapters.airflow.failures import error_for
+from airdeck_adapters.airflow.observer import NO_OBSERVER, AirflowObserver
 from airdeck_adapters.airflow.wire import WireToken
 from airdeck_domain.errors import UnavailableError
 
 REFRESH_MARGIN_SECONDS = 60.0
+TOKEN_ENDPOINT = Endpoint("/auth/token", "/auth/token")
 
 
 class _Claims(msgspec.Struct):
@@ -36,7 +39,7 @@ class TokenManager:
 
     Concurrent callers share one refresh (a lock guards it), the token is renewed
     ``REFRESH_MARGIN_SECONDS`` before its ``exp``, and ``invalidate`` forces the next
-    caller to fetch a new one (used after a 401).
+    caller to fetch a new one (used after a 401). Each fetch is reported to ``observer``.
     """
 
     def __init__(
@@ -47,6 +50,7 @@ class TokenManager:
         username: str,
         password: str,
         clock: Callable[[], float] = time.time,
+        observer: AirflowObserver = NO_OBSERVER,
     ) -> None:
         self._http = http
         self._deployment = deployment
@@ -56,6 +60,7 @@ class TokenManager:
         self._token: str | None = None
         self._expires_at = 0.0
         self._lock = asyncio.Lock()
+        self._observer = observer
 
     def _fresh(self) -> bool:
         return self._token is not None and self._clock() < self._expires_at - REFRESH_MARGIN_SECONDS
@@ -78,9 +83,22 @@ class TokenManager:
             self._expires_at = 0.0
 
     async def _refresh(self) -> None:
+        succeeded = False
         try:
-            response = await self._http.post(
-                "/auth/token", json={"username": self._username, "password": self._password}
+            await self._fetch()
+            succeeded = True
+        finally:
+            self._observer.token_refreshed(self._deployment, succeeded)
+
+    async def _fetch(self) -> None:
+        try:
+            response = await observed_request(
+                self._http,
+                self._observer,
+                self._deployment,
+                "POST",
+                TOKEN_ENDPOINT,
+                json={"username": self._username, "password": self._password},
             )
         except httpx.HTTPError as exc:
             raise UnavailableError(

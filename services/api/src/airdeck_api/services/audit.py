@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from airdeck_adapters.db.models import AuditLog
 from airdeck_adapters.db.services import AuditLogService
+from airdeck_api import metrics
 from airdeck_api.statuses import status_of
 from airdeck_domain.errors import DomainError, ForbiddenError, NotFoundError, UnavailableError
 
@@ -98,6 +99,7 @@ class AuditTrail:
                 return created.id
         except DB_FAILURES as exc:
             logger.exception("audit write failed")
+            metrics.audit_write_failed("insert")
             raise UnavailableError(
                 "The audit log cannot be written, so the action was not performed. "
                 "Try again shortly."
@@ -225,3 +227,4 @@ class AuditTrail:
         except DB_FAILURES:
             # The action already happened; the row stays 'pending' and still records it.
             logger.exception("audit completion failed for %s", row_id)
+            metrics.audit_write_failed("complete")

@@ -3,6 +3,7 @@
 Values are msgspec-encoded; each entry records until when it is fresh, and is kept a while
 longer (``caching.STALE_GRACE``) so it can stand in for an Airflow that is slow or down. What is
 cached is Airflow's data only: callers apply RBAC and per-user data (favorites) after reading.
+Hits, misses, coalesced misses and stale answers are counted per kind of entry (``metrics``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from airdeck_adapters.cache import CacheStore
+from airdeck_api import metrics
 from airdeck_api.staleness import mark_stale
 from airdeck_domain import caching
 from airdeck_domain.errors import UnavailableError
@@ -23,6 +25,13 @@ T = TypeVar("T")
 
 GENERATION_TTL = 86_400.0
 """A generation counter outlives every entry keyed by it many times over."""
+
+
+def kind_of(key: str) -> str:
+    """What a key holds, as metrics name it: the domain's keys read ``<deployment>:<kind>:…``
+    (``caching``), so the kinds are few whatever the DAGs; ``other`` for any other key."""
+    parts = key.split(":", 2)
+    return parts[1] if len(parts) > 1 else "other"
 
 
 class _Entry(msgspec.Struct, array_like=True):
@@ -67,10 +76,12 @@ class SharedCache:
     async def _entry(self, key: str) -> _Entry | None:
         return _decoded(await self.store.get(key))
 
-    def _fly(self, key: str, load: Callable[[], Awaitable[T]]) -> asyncio.Task[T]:
+    def _fly(self, key: str, kind: str, load: Callable[[], Awaitable[T]]) -> asyncio.Task[T]:
         """The load under way for ``key``, or a new one."""
         flight = self._flights.get(key)
-        if flight is None:
+        if flight is not None:
+            metrics.cache_coalesced(kind)
+        else:
             flight = asyncio.ensure_future(load())
             self._flights[key] = flight
 
@@ -91,7 +102,7 @@ class SharedCache:
         await self.store.set(key, msgspec.msgpack.encode(entry), ttl + caching.STALE_GRACE)
 
     async def _await_or_stale(
-        self, flight: asyncio.Task[T], stale: Callable[[], T] | None, expired_at: float
+        self, flight: asyncio.Task[T], stale: Callable[[], T] | None, expired_at: float, kind: str
     ) -> T:
         if stale is None:
             return await asyncio.shield(flight)
@@ -99,6 +110,7 @@ class SharedCache:
             return await asyncio.wait_for(asyncio.shield(flight), self.soft_deadline)
         except (TimeoutError, UnavailableError):
             mark_stale(self.clock() - expired_at)
+            metrics.cache_stale(kind)
             return stale()
 
     async def read(
@@ -117,9 +129,12 @@ class SharedCache:
         key = rule.key
         if key is None:
             return await load()
+        kind = kind_of(key)
         entry = await self._entry(key)
         if entry is not None and entry.fresh_until > self.clock():
+            metrics.cache_read(kind, hits=1)
             return msgspec.msgpack.decode(entry.payload, type=type_)
+        metrics.cache_read(kind, misses=1)
         changes = self._changes
 
         async def load_and_store() -> T:
@@ -128,12 +143,12 @@ class SharedCache:
             await self._store(key, ttl, value, changes)
             return value
 
-        flight = self._fly(key, load_and_store)
+        flight = self._fly(key, kind, load_and_store)
         if entry is None or not stale_ok:
             return await asyncio.shield(flight)
         payload = entry.payload
         return await self._await_or_stale(
-            flight, lambda: msgspec.msgpack.decode(payload, type=type_), entry.fresh_until
+            flight, lambda: msgspec.msgpack.decode(payload, type=type_), entry.fresh_until, kind
         )
 
     async def read_many(
@@ -155,6 +170,8 @@ class SharedCache:
             if entry is not None and entry.fresh_until > now
         }
         missing = sorted(name for name in rules if name not in found)
+        kind = kind_of(next((r.key for r in rules.values() if r.key), ""))
+        metrics.cache_read(kind, hits=len(found), misses=len(missing))
         if not missing:
             return found
         changes = self._changes
@@ -170,7 +187,7 @@ class SharedCache:
             return values
 
         flight = self._fly(
-            "many:" + "\x1f".join(rules[n].key or n for n in missing), load_and_store
+            "many:" + "\x1f".join(rules[n].key or n for n in missing), kind, load_and_store
         )
         stale_entries = [entries[name] for name in missing]
         stale: Callable[[], Mapping[str, T]] | None = None
@@ -184,7 +201,7 @@ class SharedCache:
                 }
 
         expired_at = min((e.fresh_until for e in stale_entries if e is not None), default=now)
-        loaded = await self._await_or_stale(flight, stale, expired_at)
+        loaded = await self._await_or_stale(flight, stale, expired_at, kind)
         return {**found, **{name: loaded[name] for name in missing}}
 
     async def cached(self, key: str, type_: type[T]) -> T | None:

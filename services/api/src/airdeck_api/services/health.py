@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import msgspec
 
+from airdeck_api import metrics
 from airdeck_api.services.cached import SharedCache
 from airdeck_api.services.ports import AirflowPort
 from airdeck_domain import caching, health
@@ -22,7 +23,8 @@ async def check(airflow: AirflowPort, cache: SharedCache) -> Health:
 
     Airflow's report is shared by every caller for ``caching.HEALTH_TTL`` seconds and classified
     at each call, so heartbeat ages stay current. An expired report is never served for an
-    Airflow that does not answer: that is what health must say.
+    Airflow that does not answer: that is what health must say. Each check sets the
+    deployment's health gauges.
     """
 
     async def load() -> _Reports:
@@ -31,5 +33,8 @@ async def check(airflow: AirflowPort, cache: SharedCache) -> Health:
     try:
         reports = await cache.read(caching.health(airflow.name), _Reports, load, stale_ok=False)
     except DomainError as exc:
-        return health.unreachable(airflow.name, exc.message, datetime.now(UTC))
-    return health.classify(airflow.name, reports.components, datetime.now(UTC))
+        checked = health.unreachable(airflow.name, exc.message, datetime.now(UTC))
+    else:
+        checked = health.classify(airflow.name, reports.components, datetime.now(UTC))
+    metrics.deployment_health(checked)
+    return checked

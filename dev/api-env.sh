@@ -1,0 +1,17 @@
+# The API's configuration for the dev verbs (make demo/api/db-upgrade): sourced, never run.
+# What AIRDECK_* leaves unset is the demo's: the demo Airflow's service account
+# (dev/airflow/env.sh) and one login per role, generated once into .airdeck/demo-users (never
+# committed), so each verb works on a fresh clone.
+[[ -n "${AIRDECK_AIRFLOW_URL:-}" ]] || source "$ROOT/dev/airflow/env.sh"
+export AIRDECK_AUTH_MODE="${AIRDECK_AUTH_MODE:-local}"
+if [[ "$AIRDECK_AUTH_MODE" == local && -z "${AIRDECK_LOCAL_USERS:-}" ]]; then
+  demo_users="$AIRDECK_STATE/demo-users"
+  if [[ ! -f "$demo_users" ]]; then
+    mkdir -p "$AIRDECK_STATE"
+    (umask 077; for role in viewer operator admin; do
+       echo "$role:$("$PY" -c 'import secrets; print(secrets.token_urlsafe(9))'):$role"
+     done > "$demo_users")
+  fi
+  AIRDECK_LOCAL_USERS="$(paste -sd, "$demo_users")"
+  export AIRDECK_LOCAL_USERS
+fi

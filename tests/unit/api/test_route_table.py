@@ -1,0 +1,58 @@
+"""Every route of the app, at the root as under ``/api``, declares who may call it, and the
+routes outside the orchestrator router check it themselves (the router's guard does not reach
+them). Litestar's own OpenAPI routes (``/schema``) are the only ones that declare nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+
+from airdeck_api.app import create_app
+from airdeck_api.auth.scraper import accepts_scrape_token
+from airdeck_api.guards import PUBLIC, require_permission
+from airdeck_api.settings import Settings
+from airdeck_domain.rbac import ALL_PERMISSIONS
+
+ENV = {
+    "AIRDECK_AIRFLOW_URL": "http://127.0.0.1:8080",
+    "AIRDECK_AIRFLOW_USERNAME": "airdeck",
+    "AIRDECK_LOCAL_USERS": "ann:pw:admin",
+}
+
+
+def routes(app: Litestar) -> list[tuple[str, str, Any]]:
+    """(method, path, handler) of every HTTP route but the OpenAPI document's."""
+    return [
+        (method, route.path, handler)
+        for route in app.routes
+        if isinstance(route, HTTPRoute) and not route.path.startswith("/schema")
+        for handler in route.route_handlers
+        for method in handler.http_methods
+        if method not in ("HEAD", "OPTIONS")
+    ]
+
+
+def test_every_route_declares_a_permission_and_few_are_public() -> None:
+    table = routes(create_app(Settings.from_env(ENV)))
+    assert len(table) >= 25
+    undeclared = [
+        (m, p) for m, p, h in table if h.opt.get("permission") not in ALL_PERMISSIONS | {PUBLIC}
+    ]
+    assert undeclared == []
+    public = sorted(p for _, p, h in table if h.opt["permission"] == PUBLIC)
+    assert public == ["/api/auth/jwks.json", "/api/auth/me", "/api/auth/token", "/livez", "/readyz"]
+    # Only the probes skip authentication; only /metrics takes the scraper's token.
+    unauthenticated = sorted(p for _, p, h in table if h.opt.get("exclude_from_auth"))
+    assert unauthenticated == ["/livez", "/readyz"]
+    assert [p for _, p, h in table if accepts_scrape_token(h)] == ["/metrics"]
+    assert [h.opt["permission"] for _, p, h in table if p == "/metrics"] == ["metrics:read"]
+
+
+def test_routes_outside_the_orchestrator_router_check_their_permission() -> None:
+    table = routes(create_app(Settings.from_env(ENV)))
+    root = [(p, h) for _, p, h in table if not p.startswith("/api/")]
+    assert sorted(p for p, _ in root) == ["/livez", "/metrics", "/readyz"]
+    for path, handler in root:
+        assert require_permission in handler.resolve_guards(), path
