@@ -42,6 +42,7 @@ from airdeck_adapters.db import migrate
 from tests.bench.load import Latency, Throughput, sample, wrk
 from tests.bench.ui_first_rows import FirstRows, first_rows
 from tests.conftest import AirflowLogin
+from tests.support.airflow_auth import ServiceAccount
 from tests.support.airflow_runs import get_run, run_path, trigger_run
 from tests.support.counting_proxy import CountingProxy
 from tests.support.ports import free_port
@@ -437,13 +438,8 @@ def main() -> int:
         os.environ["AIRDECK_AIRFLOW_USERNAME"],
         os.environ["AIRDECK_AIRFLOW_PASSWORD"],
     )
-    token = httpx.post(
-        login.url + "/auth/token",
-        json={"username": login.username, "password": login.password},
-        timeout=30,
-    ).json()["access_token"]
-    airflow_headers = {"Authorization": f"Bearer {token}"}
-    airflow = httpx.Client(base_url=login.url, headers=airflow_headers, timeout=120)
+    account = ServiceAccount(login.url, login.username, login.password)
+    airflow = httpx.Client(base_url=login.url, auth=account, timeout=120)
     print("NOTE: Airdeck's rate limits are LIFTED for this benchmark (AIRDECK_RATE_LIMITS=")
     print(f"      {LIFTED}); shipped defaults would answer 429 under this load.")
     print(f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
@@ -456,7 +452,8 @@ def main() -> int:
     flush(REDIS_URL)
     with running_api(login, REDIS_URL) as api:
         rows = [
-            measure(api, login, airflow, airflow_headers, r)
+            # wrk sends fixed headers: each route gets a token issued for it (they live minutes).
+            measure(api, login, airflow, {"Authorization": f"Bearer {account.fresh_token()}"}, r)
             for r in routes(MAPPED_RUN, instances, total_dags)
         ]
         worst_x, worst_cold = print_table(rows)

@@ -4,8 +4,8 @@ driven by Playwright."""
 
 from __future__ import annotations
 
+import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -173,16 +173,21 @@ def sign_in(page: Page, stack: Stack, user: str) -> None:
     page.wait_for_selector(".dag-row")
 
 
-ACCESS_LINE = re.compile(r'"(GET|POST|PATCH|PUT|DELETE) (\S+) HTTP/[0-9.]+" (\d{3})')
-
-
 def requests_since(log: Path, offset: int) -> list[tuple[str, str, int]]:
     """(method, path and query, status) of each request the API logged after byte ``offset``
     of its ``log``."""
     with log.open("rb") as api_log:
         api_log.seek(offset)
         text = api_log.read().decode(errors="replace")
-    return [(m[1], m[2], int(m[3])) for m in ACCESS_LINE.finditer(text)]
+    done = []
+    for line in text.splitlines():
+        if not line.startswith("{"):
+            continue
+        entry = json.loads(line)
+        if entry.get("logger") == "airdeck.access":
+            query = f"?{entry['query']}" if entry.get("query") else ""
+            done.append((entry["method"], entry["path"] + query, int(entry["status"])))
+    return done
 
 
 def shot(page: Page, name: str) -> None:

@@ -14,6 +14,8 @@ from urllib.parse import quote
 
 import httpx
 
+from tests.support.airflow_auth import ServiceAccount
+
 FINISHED_RUN_STATES = frozenset({"success", "failed"})
 FINISHED_TASK_STATES = frozenset({"success", "failed", "skipped", "upstream_failed", "removed"})
 TIMEOUT = httpx.Timeout(120, connect=10)
@@ -34,14 +36,8 @@ class AirflowLogin(Protocol):
 
 @cache
 def _client(url: str, username: str, password: str) -> httpx.Client:
-    token = httpx.post(
-        f"{url}/auth/token", json={"username": username, "password": password}, timeout=TIMEOUT
-    )
-    token.raise_for_status()
     return httpx.Client(
-        base_url=f"{url}/api/v2",
-        headers={"Authorization": f"Bearer {token.json()['access_token']}"},
-        timeout=TIMEOUT,
+        base_url=f"{url}/api/v2", auth=ServiceAccount(url, username, password), timeout=TIMEOUT
     )
 
 

@@ -112,7 +112,8 @@ async def test_access_lines_are_json_with_the_request_id_and_no_token(
     async with AsyncTestClient(app=app, timeout=30) as client:
         live = await client.get("/livez", headers={"X-Request-ID": "live-1"})
         refused = await client.get(
-            f"{P}/dags/etl/runs", headers={"Authorization": "Bearer my-secret-token-value"}
+            f"{P}/dags/etl/runs?state=failed",
+            headers={"Authorization": "Bearer my-secret-token-value"},
         )
     err = capsys.readouterr().err
     assert "my-secret-token-value" not in err
@@ -129,6 +130,7 @@ async def test_access_lines_are_json_with_the_request_id_and_no_token(
     assert first["duration_ms"] >= 0 and first["timestamp"].endswith("Z")
     second = lines[refused.headers["x-request-id"]]
     assert (second["route"], second["status"]) == (f"{P}/dags/{{dag_id}}/runs", 401)
+    assert (first["query"], second["query"]) == (None, "state=failed")
     assert live.headers["x-request-id"] == "live-1"
 
 

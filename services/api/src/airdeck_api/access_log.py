@@ -83,6 +83,7 @@ def request_answered(message: Message, scope: Scope) -> None:
         method=scope["method"],
         route=route,
         path=scope["path"],
+        query=scope["query_string"].decode("latin-1") or None,
         status=status,
         duration_ms=round(seconds * 1000, 1) if seconds is not None else None,
         client=client[0] if client else None,
