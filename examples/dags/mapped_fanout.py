@@ -14,6 +14,8 @@ log = logging.getLogger(__name__)
 
 @dag(
     dag_id="mapped_fanout",
+    # A name for people, unlike the id: Airdeck's pages head with it and show the id beside.
+    dag_display_name="Mapped fan-out → summary",
     schedule=None,
     start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
     catchup=False,

@@ -201,6 +201,13 @@ class FakeAirflow:
         self._run(dag_id, run_id)
         return list(self.instances.get((dag_id, run_id), []))
 
+    async def task_instances_of_runs(
+        self, dag_id: str, run_ids: Sequence[str]
+    ) -> dict[str, list[TaskInstance]]:
+        await self._enter("task_instances_of_runs")
+        self._dag(dag_id)
+        return {run_id: list(self.instances.get((dag_id, run_id), [])) for run_id in run_ids}
+
     async def mapped_instances(
         self,
         dag_id: str,

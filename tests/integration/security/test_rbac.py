@@ -353,6 +353,7 @@ async def test_out_of_scope_dags_answer_exactly_like_missing_ones(
     requests: list[tuple[str, str, dict[str, Any] | None]] = [
         ("GET", "/dags/{}", None),
         ("GET", "/dags/{}/runs", None),
+        ("GET", "/dags/{}/overview", None),
         ("GET", "/dags/{}/configs", None),
         ("POST", "/dags/{}/runs", {"conf": {}}),
         ("PATCH", "/dags/{}/pause", {"is_paused": True}),

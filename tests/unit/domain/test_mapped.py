@@ -61,6 +61,14 @@ def test_counts_sum_to_instances_and_state_follows_rules(instances: list[TaskIns
     if started:
         assert summary.start_date == min(started)
         assert summary.end_date == max(ti.end_date for ti in instances if ti.end_date)
+        # The wall-clock span: never longer than first start to last end, never negative,
+        # and never shorter than the longest instance.
+        assert summary.duration is not None and summary.start_date and summary.end_date
+        span = (summary.end_date - summary.start_date).total_seconds()
+        assert 0 <= summary.duration == span
+        assert summary.p50_duration is not None and summary.p50_duration <= span
+    else:
+        assert summary.duration is None
 
 
 def test_durations_and_execution_order() -> None:
@@ -72,15 +80,24 @@ def test_durations_and_execution_order() -> None:
     instances = [
         TaskInstance(task_id="sum", state="success", duration=1.0),
         *(
-            TaskInstance(task_id="process", map_index=i, state="success", duration=float(d))
+            TaskInstance(
+                task_id="process",
+                map_index=i,
+                state="success",
+                start_date=T0 + timedelta(seconds=i),
+                end_date=T0 + timedelta(seconds=i + d),
+                duration=float(d),
+            )
             for i, d in enumerate([1, 2, 10])
         ),
         TaskInstance(task_id="make", state="success", duration=0.5),
     ]
     summaries = summarize(instances, tasks)
     assert [s.task_id for s in summaries] == ["make", "process", "sum"]
-    assert summaries[1].duration == 13.0
+    # Side by side, the three instances (1 s, 2 s and 10 s) took 12 s of wall clock, not 13.
+    assert summaries[1].duration == 12.0
     assert summaries[1].p50_duration == 2.0
+    assert summaries[0].duration == 0.5
     assert summaries[0].is_mapped is False
 
 

@@ -41,6 +41,23 @@ def aggregate_state(counts: dict[str | None, int]) -> str | None:
     return "partial"
 
 
+def wall_clock(instances: Sequence[TaskInstance]) -> float | None:
+    """How long a task took in one run, in seconds, as a clock on the wall saw it.
+
+    A plain task: its instance's duration (its end minus its start when Airflow gave none).
+    A mapped task: from its first instance's start to its last instance's end, however many
+    ran side by side (their durations summed would exceed the run's); None before any ended.
+    Never negative: a clock skew between workers counts as 0.
+    """
+    if len(instances) == 1 and instances[0].map_index < 0 and instances[0].duration is not None:
+        return max(instances[0].duration, 0.0)
+    starts = [ti.start_date for ti in instances if ti.start_date is not None]
+    ends = [ti.end_date for ti in instances if ti.end_date is not None]
+    if not starts or not ends:
+        return None
+    return max((max(ends) - min(starts)).total_seconds(), 0.0)
+
+
 def _summarize_one(task_id: str, group: Sequence[TaskInstance], mapped: bool) -> TaskSummary:
     first = group[0]
     if not mapped:
@@ -72,7 +89,7 @@ def _summarize_one(task_id: str, group: Sequence[TaskInstance], mapped: bool) ->
         },
         start_date=min(starts) if starts else None,
         end_date=max(ends) if ends else None,
-        duration=sum(durations) if durations else None,
+        duration=wall_clock(group),
         p50_duration=statistics.median(durations) if durations else None,
         try_number=max(ti.try_number for ti in group),
         max_tries=max(ti.max_tries for ti in group),
@@ -88,7 +105,8 @@ def summarize(
     """One summary per task id.
 
     Instances with ``map_index`` ≥ 0 (or of a task marked ``is_mapped``) are aggregated: counts
-    per state, aggregate state, earliest start, latest end, total and median duration. Order:
+    per state, aggregate state, earliest start, latest end, wall-clock duration (``wall_clock``)
+    and median duration per instance (``p50_duration``). Order:
     the DAG's execution order when ``tasks`` are given (tasks without instances are left out),
     else the order in which task ids first appear.
     """

@@ -188,8 +188,9 @@ class TaskSummary(msgspec.Struct, kw_only=True):
     """One entry per task of a run: a plain task's instance, or a mapped task aggregated.
 
     For a mapped task ``state`` is the aggregate (any failed → failed, any running/queued →
-    running, all success → success, otherwise partial), ``start_date`` the earliest start and
-    ``end_date`` the latest end.
+    running, all success → success, otherwise partial), ``start_date`` the earliest start,
+    ``end_date`` the latest end, ``duration`` the wall-clock span between them (never the sum
+    of its instances', which can exceed the run's) and ``p50_duration`` the median instance's.
     """
 
     task_id: str

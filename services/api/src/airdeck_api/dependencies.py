@@ -28,6 +28,7 @@ from airdeck_api.services.dags import DagService
 from airdeck_api.services.idempotency import Idempotency
 from airdeck_api.services.logs import LogService
 from airdeck_api.services.metadata import MetadataService
+from airdeck_api.services.overview import OverviewService
 from airdeck_api.services.product import ProductData
 from airdeck_api.services.runs import RunService
 from airdeck_api.settings import Settings
@@ -112,6 +113,11 @@ def provide_run_service(context: Injected[RequestContext]) -> RunService:
     return RunService(context)
 
 
+def provide_overview_service(context: Injected[RequestContext]) -> OverviewService:
+    """DAG overviews for the requested deployment."""
+    return OverviewService(context)
+
+
 def provide_log_service(state: State, context: Injected[RequestContext]) -> LogService:
     """Log tailing for the requested deployment, with the API's cursor key."""
     return LogService(context, state.log_cursors)
@@ -179,6 +185,7 @@ DEPENDENCIES = {
     "context": Provide(provide_context, sync_to_thread=False),
     "dags": Provide(provide_dag_service, sync_to_thread=False),
     "runs": Provide(provide_run_service, sync_to_thread=False),
+    "overview": Provide(provide_overview_service, sync_to_thread=False),
     "logs": Provide(provide_log_service, sync_to_thread=False),
     "actions": Provide(provide_actions, sync_to_thread=False),
     "configs": Provide(provide_configs, sync_to_thread=False),

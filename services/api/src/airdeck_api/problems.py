@@ -40,12 +40,28 @@ def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Respons
     return problem(status, title, exc.message, errors=errors, deployment=exc.deployment)
 
 
-def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
-    """Litestar's own errors (validation, 401, 404 of a route, 405, 429 …) as problem details."""
+def _sent_name(request: Request[Any, Any, Any], key: str) -> str:
+    """The name a client sent a parameter under: Litestar's errors name the handler's argument,
+    which differs when the parameter is renamed (``?runs=`` read into ``last``, say)."""
+    handler = request.scope.get("route_handler")
+    signature = getattr(handler, "parsed_fn_signature", None)
+    parameter = signature.parameters.get(key) if signature is not None else None
+    definition = getattr(parameter, "kwarg_definition", None)
+    aliases = (getattr(definition, field, None) for field in ("name", "query", "header"))
+    return str(next((alias for alias in aliases if alias), key))
+
+
+def http_error_handler(
+    request: Request[Any, Any, Any], exc: HTTPException
+) -> Response[dict[str, Any]]:
+    """Litestar's own errors (validation, 401, 404 of a route, 405, 429 …) as problem details;
+    a field error names the parameter as the client sent it."""
     errors: dict[str, str] | None = None
     if isinstance(exc, ValidationException) and isinstance(exc.extra, list):
         errors = {
-            str(item.get("key") or item.get("source") or "body"): str(item.get("message"))
+            _sent_name(request, str(item.get("key") or item.get("source") or "body")): str(
+                item.get("message")
+            )
             for item in exc.extra
             if isinstance(item, dict)
         }

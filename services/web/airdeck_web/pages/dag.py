@@ -1,4 +1,4 @@
-"""/workflows/[dag_id]: a DAG's runs, graph and details, and the trigger dialog."""
+"""/workflows/[dag_id]: a DAG's overview, runs, graph and details, and the trigger dialog."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import reflex as rx
 from airdeck_web.components.badges import state_badge
 from airdeck_web.components.graph import graph_view
 from airdeck_web.components.layout import layout
+from airdeck_web.components.overview import overview_tab
 from airdeck_web.components.tables import data_table
 from airdeck_web.components.times import relative_time
 from airdeck_web.states.dag import RUNS_PAGE, DagState
@@ -254,7 +255,11 @@ def dag_page() -> rx.Component:
         ),
         rx.hstack(
             rx.link("← DAGs", href="/workflows"),
-            rx.heading(DagState.dag_id, size="7", id="dag-title"),
+            rx.heading(DagState.title, size="7", id="dag-title"),
+            rx.cond(
+                DagState.shows_dag_id,
+                rx.code(DagState.dag_id, variant="ghost", color_scheme="gray", id="dag-id"),
+            ),
             rx.spacer(),
             rx.cond(
                 DagState.can_trigger,
@@ -285,10 +290,12 @@ def dag_page() -> rx.Component:
         ),
         rx.tabs.root(
             rx.tabs.list(
+                rx.tabs.trigger("Overview", value="overview"),
                 rx.tabs.trigger("Runs", value="runs"),
                 rx.tabs.trigger("Graph", value="graph"),
                 rx.tabs.trigger("Details", value="details"),
             ),
+            rx.tabs.content(overview_tab(), value="overview", padding_top="12px"),
             rx.tabs.content(runs_tab(), value="runs", padding_top="12px"),
             rx.tabs.content(
                 graph_view(

@@ -28,7 +28,14 @@ def grid_row(task: Any) -> rx.Component:
         rx.table.cell(task["operator"].to(str)),
         rx.table.cell(state_badge(task["state"])),
         rx.table.cell(task["try_number"], " / ", task["max_tries"].to(int) + 1),
-        rx.table.cell(task["took"]),
+        rx.table.cell(
+            task["took"],
+            rx.cond(
+                task["is_mapped"],
+                rx.text("p50 ", task["p50"], " per instance", size="1", color_scheme="gray"),
+            ),
+            class_name="task-took",
+        ),
         rx.table.cell(
             rx.cond(
                 task["is_mapped"],
@@ -101,6 +108,10 @@ def drawer() -> rx.Component:
                         _detail("State", state_badge(task["state"].to(str))),
                         _detail("Operator", rx.text(task["operator"].to(str))),
                         _detail("Duration", rx.text(task["took"].to(str))),
+                        rx.cond(
+                            task["is_mapped"].to(bool),
+                            _detail("Per instance (p50)", rx.text(task["p50"].to(str))),
+                        ),
                         _detail(
                             "Try",
                             rx.text(

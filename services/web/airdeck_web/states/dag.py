@@ -10,11 +10,13 @@ import reflex as rx
 from airdeck_domain.conf import validate_conf
 from airdeck_web.api_client import ApiError
 from airdeck_web.flow_elements import flow_edges, flow_nodes, graph_params, group_ids, toggled
+from airdeck_web.overview_rows import headline, run_rows, task_rows
 from airdeck_web.rows import shown
 from airdeck_web.states.auth import AuthState
 from airdeck_web.states.event import event
 
 RUNS_PAGE = 20
+OVERVIEW_RUNS = 25
 
 
 def form_fields(schema: dict[str, Any]) -> list[dict[str, Any]]:
@@ -78,7 +80,12 @@ class DagState(AuthState):
     runs_total: rx.Field[int] = rx.field(0)
     runs_page: rx.Field[int] = rx.field(1)
     run_state: rx.Field[str] = rx.field("all")
-    tab: rx.Field[str] = rx.field("runs")
+    tab: rx.Field[str] = rx.field("overview")
+    overview_dag: rx.Field[str] = rx.field("")
+    overview_runs: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
+    overview_tasks: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
+    overview_figures: rx.Field[dict[str, Any]] = rx.field(default_factory=dict)
+    overview_as_table: rx.Field[bool] = rx.field(False)
     error: rx.Field[str] = rx.field("")
     structure_nodes: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
     structure_edges: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
@@ -125,6 +132,16 @@ class DagState(AuthState):
         }
 
     @rx.var
+    def title(self) -> str:
+        """The DAG's display name (Airflow's ``display_name``, any unicode), else its id."""
+        return str(self.dag.get("display_name") or self.dag_id)
+
+    @rx.var
+    def shows_dag_id(self) -> bool:
+        """Whether the id goes beside the title: only when the display name differs."""
+        return bool(self.dag) and self.title != self.dag_id
+
+    @rx.var
     def custom_tags_text(self) -> str:
         return ", ".join(self.dag.get("custom_tags", []))
 
@@ -153,6 +170,9 @@ class DagState(AuthState):
     async def load(self) -> None:
         """Fetch the DAG and its runs; open the trigger dialog when the URL asks for it."""
         self.error = ""
+        if self.overview_dag != self.dag_id:
+            self.overview_dag, self.overview_runs, self.overview_tasks = "", [], []
+            self.overview_figures = {}
         try:
             async with self.api() as api:
                 body = await api.orchestrator("GET", "dags", self.dag_id)
@@ -161,6 +181,8 @@ class DagState(AuthState):
             self.configs = configs["configs"]
             self.fields = form_fields(self.dag.get("params_schema") or {})
             await self._runs()
+            if self.tab == "overview":
+                await self._overview()
         except ApiError as exc:
             self.error = exc.detail
             return
@@ -177,9 +199,29 @@ class DagState(AuthState):
         self.runs_page = max(1, page)
         await self._runs()
 
+    async def _overview(self) -> None:
+        """Fetch how the DAG's last runs went, for the overview's charts and tables."""
+        async with self.api() as api:
+            body = await api.orchestrator(
+                "GET", "dags", self.dag_id, "overview", params={"runs": OVERVIEW_RUNS}
+            )
+        self.overview_dag = self.dag_id
+        self.overview_runs = run_rows(body)
+        self.overview_tasks = task_rows(body)
+        self.overview_figures = headline(body)
+
+    @event
+    def set_overview_as_table(self, value: bool) -> None:
+        self.overview_as_table = value
+
     @event
     async def set_tab(self, value: str) -> None:
         self.tab = value
+        if value == "overview" and self.overview_dag != self.dag_id:
+            try:
+                await self._overview()
+            except ApiError as exc:
+                self.error = exc.detail
         if value == "graph" and self.structure_dag != self.dag_id:
             self.structure_nodes = []
             self.structure_collapsed = []
@@ -312,5 +354,7 @@ class DagState(AuthState):
             return None
         self.dialog_open = False
         self.last_triggered = str(run["run_id"])
+        # The new run is what the person wants to see next: among the runs.
+        self.tab = "runs"
         await self._runs()
         return rx.toast.success(f"Triggered {run['run_id']}")

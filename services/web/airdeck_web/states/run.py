@@ -14,6 +14,7 @@ from airdeck_web.rows import shown
 from airdeck_web.states.auth import AuthState
 from airdeck_web.states.event import event
 from airdeck_web.tabs import Presence
+from airdeck_web.timefmt import duration
 
 MAX_INSTANCES = 200
 """The drawer lists a mapped task's first instances, at most this many (the API pages them)."""
@@ -78,6 +79,8 @@ class RunState(AuthState):
         self.tasks = [
             {
                 **shown(t, "duration"),
+                # A mapped task's duration is its wall-clock span; this is its median instance's.
+                "p50": duration(t.get("p50_duration")),
                 "counts": " ".join(
                     f"{k}:{v}" for k, v in sorted((t.get("state_counts") or {}).items())
                 ),

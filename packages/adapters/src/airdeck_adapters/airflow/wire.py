@@ -119,6 +119,7 @@ class WireTaskCollection(msgspec.Struct):
 
 class WireTaskInstance(msgspec.Struct):
     task_id: str
+    dag_run_id: str | None = None
     map_index: int = -1
     state: str | None = None
     start_date: datetime | None = None

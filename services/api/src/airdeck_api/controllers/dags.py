@@ -1,4 +1,4 @@
-"""``/dags``: the DAG list, a DAG's detail and its structure."""
+"""``/dags``: the DAG list, a DAG's detail, its structure and its overview."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from airdeck_api.injection import Injected
 from airdeck_api.problems import PROBLEM_RESPONSES
 from airdeck_api.schemas.dags import DagEnvelope
 from airdeck_api.services.dags import DagQuery, DagService, group_ids
+from airdeck_api.services.overview import DEFAULT_RUNS, MAX_RUNS, OverviewService
+from airdeck_domain.analytics import DagOverview
 from airdeck_domain.errors import InvalidInputError
 from airdeck_domain.models import DagPage, DagSort, Graph
 
@@ -114,3 +116,29 @@ class DagController(Controller):
     ) -> Graph:
         """The DAG's tasks and dependencies, laid out left to right."""
         return await dags.structure(dag_id, group_ids(collapsed))
+
+    @get(
+        "/{dag_id:str}/overview",
+        operation_id="getDagOverview",
+        opt={"permission": "dags:read"},
+        responses=PROBLEM_RESPONSES,
+    )
+    async def overview(
+        self,
+        dag_id: FromPath[str],
+        overview: Injected[OverviewService],
+        last: Annotated[
+            int,
+            QueryParameter(
+                name="runs",
+                ge=1,
+                le=MAX_RUNS,
+                description=f"How many of the last runs, 1-{MAX_RUNS}",
+            ),
+        ] = DEFAULT_RUNS,
+    ) -> DagOverview:
+        """How the DAG's last ``runs`` runs went, oldest first: each run's duration and state,
+        median and p95 duration of the finished ones, success rate, queue delay (queued →
+        started), and the slowest tasks with their duration in each run (a mapped task by its
+        wall-clock span)."""
+        return await overview.overview(dag_id, runs=last)

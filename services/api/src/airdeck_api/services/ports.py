@@ -103,6 +103,12 @@ class AirflowPort(Protocol):
         """Every task instance of a run, mapped ones included."""
         ...
 
+    async def task_instances_of_runs(
+        self, dag_id: str, run_ids: Sequence[str]
+    ) -> dict[str, list[TaskInstance]]:
+        """Every task instance of each of a DAG's runs, by run id (every id a key)."""
+        ...
+
     async def mapped_instances(
         self,
         dag_id: str,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 import msgspec
@@ -65,6 +65,13 @@ class RunService:
         await self.access.require("dags:read", dag_id)
         if conf:
             return await self._page_by_conf(dag_id, conf, page=page, limit=limit, states=states)
+        return await self.cached_page(dag_id, page=page, limit=limit, states=states)
+
+    async def cached_page(
+        self, dag_id: str, *, page: int, limit: int, states: tuple[str, ...] = ()
+    ) -> RunPage:
+        """One page of a DAG's runs, newest first, from the shared cache (``caching.runs_page``);
+        the caller has checked the DAG may be read."""
         offset = (page - 1) * limit
         name = self.airflow.name
         generation = await self.cache.generation(caching.runs_generation(name, dag_id))
@@ -136,6 +143,37 @@ class RunService:
             await self.cache.forget(rule.key or "")
             cached = await self.cache.read(rule, _Instances, load, stale_ok=False)
         return cached.items
+
+    async def instances_of(self, runs: Sequence[DagRun]) -> dict[str, list[TaskInstance]]:
+        """Every task instance of each of ``runs`` (of one DAG), by run id: the cached ones
+        from the cache (the entries ``instances`` reads and keeps), all the others from one
+        batched Airflow read. A run that ended again since its entry was kept (cleared outside
+        Airdeck) is read again."""
+        if not runs:
+            return {}
+        by_id = {run.run_id: run for run in runs}
+        dag_id = runs[0].dag_id
+        name = self.airflow.name
+
+        def rules(run_ids: Iterable[str]) -> dict[str, caching.CacheRule]:
+            return {
+                run_id: caching.task_instances(name, dag_id, run_id, by_id[run_id].state)
+                for run_id in run_ids
+            }
+
+        async def load(run_ids: Sequence[str]) -> dict[str, _Instances]:
+            found = await self.airflow.task_instances_of_runs(dag_id, run_ids)
+            return {
+                run_id: _Instances(items=found.get(run_id, []), run_ended=by_id[run_id].end_date)
+                for run_id in run_ids
+            }
+
+        cached = await self.cache.read_many(rules(by_id), _Instances, load)
+        outdated = rules(r for r, entry in cached.items() if entry.run_ended != by_id[r].end_date)
+        if outdated:
+            await self.cache.forget(*(rule.key or "" for rule in outdated.values()))
+            cached.update(await self.cache.read_many(outdated, _Instances, load))
+        return {run_id: entry.items for run_id, entry in cached.items()}
 
     async def summaries(self, dag_id: str, run_id: str) -> list[TaskSummary]:
         """One entry per task of the run, mapped tasks aggregated, in execution order."""
