@@ -115,6 +115,7 @@ def test_long_live_log_folds_searches_and_pauses(page: Page, stack: Stack) -> No
             for _, path, _ in requests_since(stack.api_log, offset)
             if f"/runs/{quote(run_id, safe='')}/" in path and "/logs" in path
         ]
+        assert log_reads, "the live log went on being read while searching"
         assert all("cursor=" in path for path in log_reads), "a search read the whole log again"
         newest = lines.last.inner_text()
         assert "tick" in newest

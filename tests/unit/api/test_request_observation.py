@@ -112,7 +112,7 @@ async def test_access_lines_are_json_with_the_request_id_and_no_token(
     async with AsyncTestClient(app=app, timeout=30) as client:
         live = await client.get("/livez", headers={"X-Request-ID": "live-1"})
         refused = await client.get(
-            f"{P}/dags/etl/runs?state=failed",
+            f"{P}/dags/etl%2Bx/runs?state=failed",
             headers={"Authorization": "Bearer my-secret-token-value"},
         )
     err = capsys.readouterr().err
@@ -131,6 +131,7 @@ async def test_access_lines_are_json_with_the_request_id_and_no_token(
     second = lines[refused.headers["x-request-id"]]
     assert (second["route"], second["status"]) == (f"{P}/dags/{{dag_id}}/runs", 401)
     assert (first["query"], second["query"]) == (None, "state=failed")
+    assert second["path"] == f"{P}/dags/etl%2Bx/runs", "the path as sent, percent-encoded"
     assert live.headers["x-request-id"] == "live-1"
 
 

@@ -82,7 +82,9 @@ def request_answered(message: Message, scope: Scope) -> None:
         request_id=request_id_of(scope),
         method=scope["method"],
         route=route,
-        path=scope["path"],
+        # As the client sent it (percent-encoded), the way access logs show paths; some ASGI
+        # servers put the query in raw_path too, and it has its own field.
+        path=(scope.get("raw_path") or scope["path"].encode()).partition(b"?")[0].decode("latin-1"),
         query=scope["query_string"].decode("latin-1") or None,
         status=status,
         duration_ms=round(seconds * 1000, 1) if seconds is not None else None,
