@@ -53,6 +53,15 @@ class Stack:
     """The API process's output, its access log included."""
 
 
+def web_workdir(suffix: str) -> Path:
+    """A build folder of its own for a second live stack, beside the one the local-mode stack
+    uses: the built front end holds its port, so two live stacks must never share one."""
+    shared = Path(os.environ.get("REFLEX_WEB_WORKDIR") or ".web")
+    if not shared.is_absolute():
+        shared = ROOT / "services" / "web" / shared
+    return shared.with_name(f"{shared.name}-{suffix}")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "runs_last: a long browser test, run after every other test collected"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -41,14 +42,18 @@ def reach_api_through(transport: httpx.AsyncBaseTransport | None) -> None:
 class AirdeckApi:
     """Calls the Airdeck API as one signed-in user (``token``), on behalf of the browser at
     ``client_ip``: sent as ``X-Forwarded-For``, which the API honours when it trusts the web
-    (``AIRDECK_TRUSTED_PROXIES``), for its rate limits and audit log."""
+    (``AIRDECK_TRUSTED_PROXIES``), for its rate limits and audit log. ``on_refused`` is told
+    of every 401 answer, with the token that was refused."""
 
     def __init__(
         self,
         token: str = "",
         transport: httpx.AsyncBaseTransport | None = None,
         client_ip: str = "",
+        on_refused: Callable[[str], None] | None = None,
     ) -> None:
+        self._token = token
+        self._on_refused = on_refused
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         if client_ip:
             headers["X-Forwarded-For"] = client_ip
@@ -72,6 +77,8 @@ class AirdeckApi:
             ) from exc
         if response.is_success or response.status_code == 304:
             return response
+        if response.status_code == 401 and self._on_refused is not None:
+            self._on_refused(self._token)
         body = _body(response)
         detail = body.get("detail") if isinstance(body, dict) else None
         errors = body.get("errors") if isinstance(body, dict) else None
@@ -83,10 +90,16 @@ class AirdeckApi:
 
     async def sign_in(self, username: str, password: str) -> str:
         """A bearer token for a local user."""
+        token, _ = await self.sign_in_for_lifetime(username, password)
+        return token
+
+    async def sign_in_for_lifetime(self, username: str, password: str) -> tuple[str, int | None]:
+        """A bearer token for a local user, and its lifetime in seconds (when the API says)."""
         body = await self._call(
             "POST", "/api/auth/token", json={"username": username, "password": password}
         )
-        return str(body["access_token"])
+        expires_in = body.get("expires_in")
+        return str(body["access_token"]), int(expires_in) if expires_in else None
 
     async def me(self) -> dict[str, Any]:
         """The signed-in user's role and permissions."""

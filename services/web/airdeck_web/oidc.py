@@ -199,6 +199,43 @@ def end_session_url(
     return metadata.end_session_endpoint + separator + urlencode(params)
 
 
+@dataclass(frozen=True)
+class TokenSet:
+    """What the provider's token endpoint gave: the API's access token, the refresh token when
+    the provider issues one, and the access token's lifetime in seconds when it says."""
+
+    access_token: str
+    refresh_token: str | None = None
+    expires_in: int | None = None
+
+    @classmethod
+    def from_response(cls, token: Mapping[str, Any], refresh_token: str | None) -> TokenSet:
+        """Read a token response; ``refresh_token`` is kept when the answer names no new one
+        (a provider need not rotate it). Raises ``SignInError`` without an access token."""
+        access_token = token.get("access_token")
+        if not isinstance(access_token, str) or not access_token:
+            raise SignInError("The provider's answer carries no access token.")
+        new_refresh = token.get("refresh_token")
+        expires_in = token.get("expires_in")
+        return cls(
+            access_token=access_token,
+            refresh_token=new_refresh if isinstance(new_refresh, str) else refresh_token,
+            expires_in=int(expires_in) if isinstance(expires_in, int | float | str) else None,
+        )
+
+
+def _token_client(
+    oidc: OidcSettings, redirect_uri: str | None, transport: httpx2.AsyncBaseTransport | None
+) -> AsyncOAuth2Client:
+    return AsyncOAuth2Client(
+        client_id=oidc.client_id,
+        client_secret=oidc.client_secret,
+        redirect_uri=redirect_uri,
+        timeout=TIMEOUT_SECONDS,
+        transport=transport,
+    )
+
+
 async def exchange_code(
     oidc: OidcSettings,
     redirect_uri: str,
@@ -206,20 +243,12 @@ async def exchange_code(
     pending: PendingSignIn,
     code: str,
     transport: httpx2.AsyncBaseTransport | None = None,
-) -> str:
-    """The access token for the API, traded for the authorization code (with the PKCE
-    verifier, and the client secret when one is configured) at the token endpoint, after
-    checking the ID token when one is expected; raises ``SignInError`` saying what went
-    wrong."""
-    client = AsyncOAuth2Client(
-        client_id=oidc.client_id,
-        client_secret=oidc.client_secret,
-        redirect_uri=redirect_uri,
-        timeout=TIMEOUT_SECONDS,
-        transport=transport,
-    )
+) -> TokenSet:
+    """The tokens for the API, traded for the authorization code (with the PKCE verifier, and
+    the client secret when one is configured) at the token endpoint, after checking the ID
+    token when one is expected; raises ``SignInError`` saying what went wrong."""
     try:
-        async with client:
+        async with _token_client(oidc, redirect_uri, transport) as client:
             token = await client.fetch_token(
                 metadata.token_endpoint,
                 grant_type="authorization_code",
@@ -235,16 +264,42 @@ async def exchange_code(
         raise SignInError(
             f"The sign-in could not be completed at the provider ({type(exc).__name__})."
         ) from exc
-    access_token = token.get("access_token")
-    if not isinstance(access_token, str) or not access_token:
-        raise SignInError("The provider's answer carries no access token.")
+    tokens = TokenSet.from_response(token, None)
     id_token = token.get("id_token")
     if oidc.wants_id_token:
         if not isinstance(id_token, str):
             raise SignInError("The provider's answer carries no ID token.")
         keys = await _key_set(metadata, transport)
-        check_id_token(id_token, keys, metadata, oidc.client_id, pending.nonce, access_token)
-    return access_token
+        check_id_token(id_token, keys, metadata, oidc.client_id, pending.nonce, tokens.access_token)
+    return tokens
+
+
+async def refresh_tokens(
+    oidc: OidcSettings,
+    metadata: ProviderMetadata,
+    refresh_token: str,
+    transport: httpx2.AsyncBaseTransport | None = None,
+) -> TokenSet:
+    """A new access token for the API for ``refresh_token`` (``grant_type=refresh_token`` at
+    the token endpoint, for the same audience); raises ``SignInError`` when the provider
+    refuses (the person must sign in again) or cannot be reached."""
+    try:
+        async with _token_client(oidc, None, transport) as client:
+            token = await client.fetch_token(
+                metadata.token_endpoint,
+                grant_type="refresh_token",
+                refresh_token=refresh_token,
+                resource=oidc.audience,
+            )
+    except OAuthError as exc:
+        raise SignInError(
+            f"The provider refused to renew the session: {exc.description or exc.error}."
+        ) from exc
+    except (httpx2.HTTPError, ValueError) as exc:
+        raise SignInError(
+            f"The session could not be renewed at the provider ({type(exc).__name__})."
+        ) from exc
+    return TokenSet.from_response(token, refresh_token)
 
 
 def check_id_token(

@@ -36,6 +36,7 @@ def test_defaults() -> None:
         "ann:pw:admin",
         None,
     )
+    assert settings.auth.local_token_ttl == 3600
     assert settings.rate_limits.limits == parse_limits("")
     assert (settings.redis.url, settings.redis.prefix) == (None, "airdeck")
     assert (settings.cache.max_entries, settings.cache.max_bytes) == (10000, 64 * 1024 * 1024)
@@ -102,6 +103,7 @@ def test_every_concern_reads_its_variables() -> None:
             "AIRDECK_AIRFLOW_SOFT_TIMEOUT": "0.5",
             "AIRDECK_IDEMPOTENCY_TTL": "600",
             "AIRDECK_RECONCILE_INTERVAL": "5",
+            "AIRDECK_LOCAL_TOKEN_TTL": "60",
         }
     )
     assert (settings.http.host, settings.http.port, settings.http.workers) == ("0.0.0.0", 9000, 3)
@@ -117,6 +119,7 @@ def test_every_concern_reads_its_variables() -> None:
     assert (settings.cache.max_entries, settings.cache.max_bytes) == (50, 4096)
     assert settings.cache.soft_timeout == 0.5
     assert (settings.actions.idempotency_ttl, settings.actions.reconcile_interval) == (600, 5)
+    assert settings.auth.local_token_ttl == 60
 
 
 def test_numbers_must_be_positive_numbers() -> None:
@@ -130,6 +133,7 @@ def test_numbers_must_be_positive_numbers() -> None:
         "CACHE_MAX_BYTES",
         "IDEMPOTENCY_TTL",
         "RECONCILE_INTERVAL",
+        "LOCAL_TOKEN_TTL",
     )
     with pytest.raises(SettingsError) as caught:
         Settings.from_env({**BASE, **{f"AIRDECK_{name}": "many" for name in names}})
@@ -141,6 +145,20 @@ def test_numbers_must_be_positive_numbers() -> None:
     assert sorted(caught.value.problems) == sorted(
         f"AIRDECK_{name} must be positive, got '0'" for name in names
     )
+
+
+@pytest.mark.parametrize("ttl", ["59", "604801", "1.5"])
+def test_the_local_token_lifetime_is_a_sane_whole_number_of_seconds(ttl: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({**BASE, "AIRDECK_LOCAL_TOKEN_TTL": ttl})
+    (problem,) = caught.value.problems
+    assert problem.startswith("AIRDECK_LOCAL_TOKEN_TTL must be")
+
+
+def test_the_local_token_lifetime_bounds_are_accepted() -> None:
+    for ttl in (60, 604800):
+        env = {**BASE, "AIRDECK_LOCAL_TOKEN_TTL": str(ttl)}
+        assert Settings.from_env(env).auth.local_token_ttl == ttl
 
 
 def test_local_mode_needs_users_and_limits_must_parse() -> None:

@@ -20,11 +20,13 @@ from airdeck_web.oidc import (
     PendingSignIn,
     ProviderMetadata,
     SignInError,
+    TokenSet,
     authorization_url,
     code_from_callback,
     discover,
     end_session_url,
     exchange_code,
+    refresh_tokens,
     safe_next_path,
 )
 from airdeck_web.settings import OidcSettings
@@ -237,10 +239,10 @@ async def test_the_code_is_traded_with_the_verifier_for_the_api_token() -> None:
         token = {"access_token": "at-1", "token_type": "Bearer", "expires_in": 300}
         return httpx2.Response(200, json={**token, "id_token": id_token_for(pending.nonce)})
 
-    access_token = await exchange_code(
+    tokens = await exchange_code(
         OIDC, REDIRECT_URI, METADATA, pending, "code-1", provider(answer, seen)
     )
-    assert access_token == "at-1"
+    assert tokens == TokenSet(access_token="at-1", refresh_token=None, expires_in=300)
     exchange = seen[0]
     assert exchange.url == METADATA.token_endpoint and "authorization" not in exchange.headers
     assert {k: v[0] for k, v in parse_qs(exchange.content.decode()).items()} == {
@@ -260,10 +262,10 @@ async def test_a_confidential_client_authenticates_with_its_secret() -> None:
     def answer(form: dict[str, str]) -> httpx2.Response:
         return httpx2.Response(200, json={"access_token": "at-2", "token_type": "Bearer"})
 
-    access_token = await exchange_code(
+    tokens = await exchange_code(
         confidential, REDIRECT_URI, METADATA, PendingSignIn.start(), "c", provider(answer, seen)
     )
-    assert access_token == "at-2"
+    assert tokens == TokenSet(access_token="at-2")
     basic = base64.b64encode(b"airdeck-web:s3cret").decode()
     assert seen[0].headers["authorization"] == f"Basic {basic}"
     assert "s3cret" not in seen[0].content.decode()
@@ -332,3 +334,50 @@ async def test_a_failed_exchange_is_explained(response: httpx2.Response, message
 def test_the_test_key_set_is_public_only() -> None:
     published = json.dumps(KeySet([KEY]).as_dict(private=False))
     assert '"d"' not in published
+
+
+async def test_the_refresh_token_comes_back_from_the_code_exchange() -> None:
+    pending = PendingSignIn.start()
+
+    def answer(form: dict[str, str]) -> httpx2.Response:
+        token = {"access_token": "at-1", "expires_in": 300, "refresh_token": "rt-1"}
+        return httpx2.Response(200, json={**token, "id_token": id_token_for(pending.nonce)})
+
+    tokens = await exchange_code(OIDC, REDIRECT_URI, METADATA, pending, "c", provider(answer, []))
+    assert tokens == TokenSet(access_token="at-1", refresh_token="rt-1", expires_in=300)
+
+
+async def test_a_refresh_token_is_traded_for_a_new_access_token_for_the_api() -> None:
+    seen: list[httpx2.Request] = []
+
+    def answer(form: dict[str, str]) -> httpx2.Response:
+        body = {"access_token": "at-2", "expires_in": 60, "refresh_token": "rt-2"}
+        return httpx2.Response(200, json=body)
+
+    tokens = await refresh_tokens(OIDC, METADATA, "rt-1", provider(answer, seen))
+    assert tokens == TokenSet(access_token="at-2", refresh_token="rt-2", expires_in=60)
+    (exchange,) = seen
+    assert exchange.url == METADATA.token_endpoint
+    assert {k: v[0] for k, v in parse_qs(exchange.content.decode()).items()} == {
+        "grant_type": "refresh_token",
+        "refresh_token": "rt-1",
+        "resource": OIDC.audience,
+        "client_id": "airdeck-web",
+    }
+
+
+async def test_a_refresh_token_not_rotated_is_kept() -> None:
+    def answer(form: dict[str, str]) -> httpx2.Response:
+        return httpx2.Response(200, json={"access_token": "at-2", "token_type": "Bearer"})
+
+    tokens = await refresh_tokens(OIDC, METADATA, "rt-1", provider(answer, []))
+    assert tokens == TokenSet(access_token="at-2", refresh_token="rt-1")
+
+
+async def test_a_refused_refresh_says_so() -> None:
+    def answer(form: dict[str, str]) -> httpx2.Response:
+        body = {"error": "invalid_grant", "error_description": "grant request is invalid"}
+        return httpx2.Response(400, json=body)
+
+    with pytest.raises(SignInError, match="refused to renew the session: grant request"):
+        await refresh_tokens(OIDC, METADATA, "rt-gone", provider(answer, []))

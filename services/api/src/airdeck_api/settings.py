@@ -27,6 +27,9 @@ LogFormat = Literal["json", "console"]
 DEFAULT_DATA_DIR = Path(".airdeck") / "data"
 """Relative to the working directory: `make` and the dev scripts run from the repository root."""
 DEFAULT_WEB_ORIGINS = ("http://localhost:3000", "http://127.0.0.1:3000")
+LOCAL_TOKEN_TTL_BOUNDS = (60, 7 * 24 * 3600)
+"""A local token lives at least a minute (less leaves no time to use it) and at most a week
+(a stolen token cannot be revoked, only outlived)."""
 METRICS_TOKEN_MIN_LENGTH = 16
 """A scraper's token is a shared secret: long enough not to be guessed."""
 
@@ -187,11 +190,17 @@ class AuthSettings:
     mode: AuthMode = "local"
     local_users: str = ""
     oidc: OidcSettings | None = None
+    local_token_ttl: int = 3600
 
     @classmethod
     def read(cls, env: EnvReader) -> AuthSettings:
-        """``AIRDECK_AUTH_MODE``, ``_LOCAL_USERS`` and the ``AIRDECK_OIDC_*`` of the API."""
+        """``AIRDECK_AUTH_MODE``, ``_LOCAL_USERS``, ``_LOCAL_TOKEN_TTL`` (seconds) and the
+        ``AIRDECK_OIDC_*`` of the API."""
         mode = env.text("AUTH_MODE", "local")
+        ttl = env.integer("LOCAL_TOKEN_TTL", cls.local_token_ttl)
+        low, high = LOCAL_TOKEN_TTL_BOUNDS
+        if ttl > 0 and not low <= ttl <= high:
+            env.problem(f"AIRDECK_LOCAL_TOKEN_TTL must be from {low} to {high} seconds, got {ttl}")
         if mode not in ("local", "oidc", "dev"):
             env.problem(f"AIRDECK_AUTH_MODE must be local, oidc or dev, got {mode!r}")
         issuer = env.text("OIDC_ISSUER")
@@ -221,7 +230,9 @@ class AuthSettings:
                 role_claim=env.text("OIDC_ROLE_CLAIM", "roles"),
                 role_map=role_map,
             )
-        return cls(mode=cast(AuthMode, mode), local_users=local_users, oidc=oidc)
+        return cls(
+            mode=cast(AuthMode, mode), local_users=local_users, oidc=oidc, local_token_ttl=ttl
+        )
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from airdeck_web.components.session import session_dialog
 from airdeck_web.states.auth import AuthState
 
 
 def layout(*children: rx.Component) -> rx.Component:
-    """A page with Airdeck's top bar."""
+    """A page with Airdeck's top bar, and the dialog that renews an expiring sign-in."""
     return rx.box(
         rx.hstack(
             rx.link(rx.heading("Airdeck", size="5"), href="/workflows", underline="none"),
@@ -24,5 +25,6 @@ def layout(*children: rx.Component) -> rx.Component:
             width="100%",
         ),
         rx.box(*children, padding="20px 24px", max_width="1400px", margin="0 auto"),
+        session_dialog(),
         min_width="1024px",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 from typing import Any
 
 import reflex as rx
@@ -12,14 +13,19 @@ from airdeck_web.oidc import (
     NOT_STARTED,
     PendingSignIn,
     SignInError,
+    TokenSet,
     authorization_url,
     code_from_callback,
     discover,
     end_session_url,
     exchange_code,
+    refresh_tokens,
 )
+from airdeck_web.session_watch import SESSION_WATCHES, Wake, prompt_time
 from airdeck_web.settings import settings
 from airdeck_web.states.event import event
+
+SESSION_ENDED = "Your session has ended; sign in again to go on."
 
 
 class AuthState(rx.State):
@@ -30,14 +36,27 @@ class AuthState(rx.State):
     permissions: rx.Field[list[str]] = rx.field(default_factory=list)
     scoped_permissions: rx.Field[list[str]] = rx.field(default_factory=list)
     sign_in_error: rx.Field[str] = rx.field("")
+    session_expired: rx.Field[bool] = rx.field(False)
+    """Whether the sign-in must be renewed: the renewal dialog is open over the page."""
+    reauth_error: rx.Field[str] = rx.field("")
     # Backend-only (leading underscore): Reflex never sends these to the browser.
     _token: str = ""
+    _refresh_token: str = ""
+    _renew_at: float = 0.0
     _pending_sign_in: dict[str, str] = {}
     _next_path: str = ""
 
     def api(self) -> AirdeckApi:
-        """A client acting as this user, from this browser's address."""
-        return AirdeckApi(self._token, client_ip=self._client_ip())
+        """A client acting as this user, from this browser's address; a 401 answer wakes the
+        tab's session watcher."""
+        refused = partial(SESSION_WATCHES.refused, self.router.session.client_token)
+        return AirdeckApi(self._token, client_ip=self._client_ip(), on_refused=refused)
+
+    def _keep(self, token: str, expires_in: int | None, refresh_token: str | None = None) -> None:
+        """Hold a new token, and when to renew it."""
+        self._token = token
+        self._refresh_token = refresh_token or ""
+        self._renew_at = prompt_time(expires_in)
 
     def _client_ip(self) -> str:
         # Reflex takes it from the browser's connection (or from X-Forwarded-For when its own
@@ -74,6 +93,10 @@ class AuthState(rx.State):
 
     def _forget(self) -> None:
         self._token = ""
+        self._refresh_token = ""
+        self._renew_at = 0.0
+        self.session_expired = False
+        self.reauth_error = ""
         self.user = ""
         self.role = ""
         self.permissions = []
@@ -85,9 +108,10 @@ class AuthState(rx.State):
         self.sign_in_error = ""
         try:
             async with AirdeckApi(client_ip=self._client_ip()) as api:
-                self._token = await api.sign_in(
+                token, expires_in = await api.sign_in_for_lifetime(
                     str(form.get("username", "")), str(form.get("password", ""))
                 )
+            self._keep(token, expires_in)
             await self._load_me()
         except ApiError as exc:
             self._token = ""
@@ -130,7 +154,8 @@ class AuthState(rx.State):
             metadata = await discover(web.oidc.issuer)
             params = dict(self.router.url.query_parameters)
             code = code_from_callback(params, pending, metadata.issuer)
-            self._token = await exchange_code(web.oidc, web.redirect_uri, metadata, pending, code)
+            tokens = await exchange_code(web.oidc, web.redirect_uri, metadata, pending, code)
+            self._keep(tokens.access_token, tokens.expires_in, tokens.refresh_token)
             await self._load_me()
         except SignInError as exc:
             self._forget()
@@ -166,11 +191,79 @@ class AuthState(rx.State):
         """On every page: without a user, try the API as-is (dev mode), else go sign in,
         remembering the page to come back to after a sign-in at the provider."""
         if self.user:
-            return None
+            return AuthState.watch_session if self._token else None
         try:
             await self._load_me()
         except ApiError:
-            url = self.router.url
-            self._next_path = url.path + (f"?{url.query}" if url.query else "")
+            self._next_path = self._here()
             return rx.redirect("/")
         return None
+
+    def _here(self) -> str:
+        url = self.router.url
+        return url.path + (f"?{url.query}" if url.query else "")
+
+    @event(background=True)
+    async def watch_session(self) -> None:
+        """While this tab is signed in: shortly before the token expires, or when the API
+        refuses it, renew it with the refresh token where the provider issued one, else open
+        the renewal dialog over the page (password in local mode, sign-in at the provider with
+        a return here in OIDC mode). A refused renewal is not tried again."""
+        async with self:
+            tab, token, renew_at = self.router.session.client_token, self._token, self._renew_at
+        if not token:
+            return
+        watch = SESSION_WATCHES.start(tab, token)
+        try:
+            while True:
+                if await watch.wait(renew_at) is Wake.SUPERSEDED:
+                    return
+                async with self:
+                    if self._token != token:
+                        return
+                    refresh_token = self._refresh_token
+                renewed, problem = await _renewed(refresh_token)
+                async with self:
+                    if self._token != token:
+                        return
+                    if renewed is None:
+                        self._refresh_token = ""
+                        self._next_path = self._here()
+                        self.reauth_error = problem
+                        self.session_expired = True
+                        return
+                    self._keep(renewed.access_token, renewed.expires_in, renewed.refresh_token)
+                    token, renew_at = self._token, self._renew_at
+                watch = SESSION_WATCHES.start(tab, token)
+        finally:
+            SESSION_WATCHES.end(tab, watch)
+
+    @event
+    async def renew_with_password(self, form: dict[str, Any]) -> Any:
+        """Local mode: the signed-in person's password again, for a new token, keeping the
+        page and everything on it; a wrong password is said, never retried."""
+        try:
+            async with AirdeckApi(client_ip=self._client_ip()) as api:
+                token, expires_in = await api.sign_in_for_lifetime(
+                    self.user, str(form.get("password", ""))
+                )
+        except ApiError as exc:
+            self.reauth_error = exc.detail
+            return None
+        self._keep(token, expires_in)
+        self.session_expired = False
+        self.reauth_error = ""
+        return AuthState.watch_session
+
+
+async def _renewed(refresh_token: str) -> tuple[TokenSet | None, str]:
+    """New tokens for ``refresh_token`` at the provider, or None and why not (no refresh token,
+    local mode, or the provider refused)."""
+    oidc = settings().oidc
+    if oidc is None or not refresh_token:
+        return None, ""
+    try:
+        metadata = await discover(oidc.issuer)
+        return await refresh_tokens(oidc, metadata, refresh_token), ""
+    except SignInError as exc:
+        return None, f"{exc} {SESSION_ENDED}"

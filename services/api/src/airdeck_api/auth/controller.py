@@ -14,6 +14,7 @@ from airdeck_api.auth.users import LocalUsers
 from airdeck_api.identity import principal_of
 from airdeck_api.problems import PROBLEM_RESPONSES
 from airdeck_api.ratelimit import RATE_LIMIT_OPT, SignInAttempts
+from airdeck_api.settings import Settings
 from airdeck_domain.rbac import ALL_PERMISSIONS, decide, permissions_of
 
 
@@ -80,7 +81,8 @@ class AuthController(Controller):
         if principal is None:
             raise NotAuthorizedException("Wrong username or password")
         await attempts.succeeded(data.username, address)
-        token, lifetime = tokens.issue(principal)
+        settings: Settings = state.settings
+        token, lifetime = tokens.issue(principal, lifetime=settings.auth.local_token_ttl)
         return TokenResponse(access_token=token, token_type="bearer", expires_in=lifetime)
 
     @get(

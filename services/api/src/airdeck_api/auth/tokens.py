@@ -20,6 +20,7 @@ from airdeck_domain.rbac import Grant, Principal, Role
 LOCAL_ISSUER = "airdeck"
 LOCAL_AUDIENCE = "airdeck-api"
 TOKEN_LIFETIME = 3600
+"""Seconds a local token lives unless ``AIRDECK_LOCAL_TOKEN_TTL`` says otherwise."""
 LEEWAY_SECONDS = 30
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"]
 """Asymmetric algorithms only: never ``none``, never an HMAC keyed with a public key."""
@@ -77,8 +78,10 @@ class LocalTokens:
     def __init__(self, key: SigningKey) -> None:
         self.key = key
 
-    def issue(self, principal: Principal, now: float | None = None) -> tuple[str, int]:
-        """A signed token for ``principal`` and its lifetime in seconds."""
+    def issue(
+        self, principal: Principal, now: float | None = None, lifetime: int = TOKEN_LIFETIME
+    ) -> tuple[str, int]:
+        """A signed token for ``principal`` valid for ``lifetime`` seconds, and that lifetime."""
         issued = int(now or time.time())
         claims = {
             "iss": LOCAL_ISSUER,
@@ -86,14 +89,14 @@ class LocalTokens:
             "sub": principal.subject,
             "iat": issued,
             "nbf": issued,
-            "exp": issued + TOKEN_LIFETIME,
+            "exp": issued + lifetime,
             "role": principal.role,
             "grants": msgspec.to_builtins(list(principal.grants)),
         }
         token = jwt.encode(
             claims, self.key.private_key, algorithm="RS256", headers={"kid": self.key.kid}
         )
-        return token, TOKEN_LIFETIME
+        return token, lifetime
 
     async def verify(self, token: str) -> Principal:
         try:
