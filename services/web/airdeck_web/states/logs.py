@@ -17,9 +17,15 @@ from airdeck_web.states.event import event
 from airdeck_web.states.run import RunState
 from airdeck_web.tabs import Presence
 
+# Scrolls again on each frame until the log's height holds still: the newest window's rows may
+# render frames after this script first runs (2,000 rows on a busy machine), and one early
+# scroll would leave the reader short of the end, with Resume still showing.
 SCROLL_TO_END = (
-    "requestAnimationFrame(() => { const el = document.getElementById('log-view');"
-    " if (el) { el.scrollTop = el.scrollHeight; } })"
+    "(() => { const until = performance.now() + 5000; let height = -1, still = 0;"
+    " const step = () => { const el = document.getElementById('log-view'); if (!el) return;"
+    " el.scrollTop = el.scrollHeight; still = el.scrollHeight === height ? still + 1 : 0;"
+    " height = el.scrollHeight; if (still < 10 && performance.now() < until)"
+    " requestAnimationFrame(step); }; requestAnimationFrame(step); })()"
 )
 
 
