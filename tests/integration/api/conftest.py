@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from tests.support.airflow_runs import ensure_run
+from tests.support.counting_proxy import CountingProxy
 from tests.support.people import Person
+
+MAPPED_RUN_ID = "manual__mapped+airdeck:120"
+"""A run of the example mapped DAG (mapped_fanout, 120 instances of ``process``)."""
 
 
 @pytest.fixture(scope="session")
@@ -28,3 +34,19 @@ def client(
     session_client.headers.update(person.headers)
     yield session_client
     del session_client.headers["Authorization"]
+
+
+@pytest.fixture(scope="session")
+def mapped_run(airflow: Any) -> str:
+    """The id of a finished run of mapped_fanout with 120 mapped instances, made once."""
+    ensure_run(airflow, "mapped_fanout", MAPPED_RUN_ID, {})
+    return MAPPED_RUN_ID
+
+
+@pytest.fixture(scope="module")
+def proxy(airflow: Any) -> Iterator[CountingProxy]:
+    """A proxy in front of the test Airflow that counts the calls an app sends through it."""
+    counting = CountingProxy(airflow.url)
+    counting.start()
+    yield counting
+    counting.close()

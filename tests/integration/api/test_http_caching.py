@@ -3,30 +3,20 @@ Cache-Control and Vary; a change in Airflow gives a new ETag."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from tests.support.airflow_runs import ensure_run
-
 pytestmark = pytest.mark.integration
 
 Client = AsyncTestClient[Litestar]
 PREFIX = "/api/orchestrator"
-MAPPED_RUN_ID = "manual__mapped+airdeck:120"
 
 
 def path(*parts: str) -> str:
     return PREFIX + "".join("/" + quote(p, safe="") for p in parts)
-
-
-@pytest.fixture(scope="module")
-def mapped_run(airflow: Any) -> str:
-    ensure_run(airflow, "mapped_fanout", MAPPED_RUN_ID, {})
-    return MAPPED_RUN_ID
 
 
 async def test_every_read_route_has_an_etag_and_revalidates_to_304(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -24,7 +24,6 @@ pytestmark = pytest.mark.integration
 
 Client = AsyncTestClient[Litestar]
 PREFIX = "/api/orchestrator"
-MAPPED_RUN_ID = "manual__mapped+airdeck:120"
 ETL_RUN_ID = "manual__overview+airdeck"
 BATCH = "/api/v2/dags/~/dagRuns/~/taskInstances/list"
 
@@ -54,23 +53,9 @@ def wall_clock(instances: list[dict[str, Any]]) -> float:
 
 
 @pytest.fixture(scope="module")
-def mapped_run(airflow: Any) -> str:
-    ensure_run(airflow, "mapped_fanout", MAPPED_RUN_ID, {})
-    return MAPPED_RUN_ID
-
-
-@pytest.fixture(scope="module")
 def etl_run(airflow: Any) -> str:
     ensure_run(airflow, "etl_pipeline", ETL_RUN_ID, {})
     return ETL_RUN_ID
-
-
-@pytest.fixture(scope="module")
-def proxy(airflow: Any) -> Iterator[CountingProxy]:
-    counting = CountingProxy(airflow.url)
-    counting.start()
-    yield counting
-    counting.close()
 
 
 async def test_overview_of_a_mapped_dag_matches_airflow(

@@ -18,7 +18,6 @@ Client = AsyncTestClient[Litestar]
 PREFIX = "/api/orchestrator"
 # Airflow run ids may hold + : ~ . — each must survive the trip through both APIs' URLs.
 TRICKY_RUN_ID = "manual__2026-01-01T00:00:00+00:00_airdeck~v1.0"
-MAPPED_RUN_ID = "manual__mapped+airdeck:120"
 GROUPED_RUN_ID = "manual__grouped+airdeck"
 
 
@@ -30,12 +29,6 @@ def path(*parts: str) -> str:
 def etl_run(airflow: Any) -> str:
     ensure_run(airflow, "etl_pipeline", TRICKY_RUN_ID, {})
     return TRICKY_RUN_ID
-
-
-@pytest.fixture(scope="session")
-def mapped_run(airflow: Any) -> str:
-    ensure_run(airflow, "mapped_fanout", MAPPED_RUN_ID, {})
-    return MAPPED_RUN_ID
 
 
 @pytest.fixture(scope="session")

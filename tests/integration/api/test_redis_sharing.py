@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from litestar import Litestar
 
 from tests.support.people import Person
 from tests.support.ports import free_port
+from tests.support.processes import stop
 from tests.support.served_api import Served
 
 pytestmark = pytest.mark.integration
@@ -102,12 +102,7 @@ def two_workers(
         assert len(workers) == 2, f"expected two worker processes, found {workers}"
         yield url
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(10)
+        stop(server)
         log.close()
 
 

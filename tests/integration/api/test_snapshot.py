@@ -4,7 +4,7 @@ the real Airflow 3, with the Airflow calls it makes counted through a proxy."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -20,7 +20,6 @@ pytestmark = pytest.mark.integration
 
 Client = AsyncTestClient[Litestar]
 PREFIX = "/api/orchestrator"
-MAPPED_RUN_ID = "manual__mapped+airdeck:120"
 GROUPED_RUN_ID = "manual__grouped+airdeck"
 
 
@@ -29,23 +28,9 @@ def path(*parts: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def mapped_run(airflow: Any) -> str:
-    ensure_run(airflow, "mapped_fanout", MAPPED_RUN_ID, {})
-    return MAPPED_RUN_ID
-
-
-@pytest.fixture(scope="module")
 def grouped_run(airflow: Any) -> str:
     ensure_run(airflow, "grouped_pipeline", GROUPED_RUN_ID, {})
     return GROUPED_RUN_ID
-
-
-@pytest.fixture(scope="module")
-def proxy(airflow: Any) -> Iterator[CountingProxy]:
-    counting = CountingProxy(airflow.url)
-    counting.start()
-    yield counting
-    counting.close()
 
 
 async def cold_calls(

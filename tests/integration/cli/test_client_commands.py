@@ -15,10 +15,11 @@ import pytest
 from airdeck_api.cli.exit_codes import ExitCode
 from airdeck_api.cli.health import health_exit_code
 from airdeck_domain.models import Health
-from tests.integration.cli.cli_runs import AIRDECK, Airdeck, explain, own_free_port
+from tests.integration.cli.cli_runs import AIRDECK, Airdeck, explain
 from tests.support.airflow_runs import ensure_run, unpause, wait_for_task_state
 from tests.support.examples import EXAMPLE_DAGS
 from tests.support.people import Person
+from tests.support.ports import free_port
 from tests.support.served_api import Served
 
 pytestmark = pytest.mark.integration
@@ -192,7 +193,7 @@ async def test_refusals_exit_3_with_the_apis_reason(
 
 
 async def test_an_api_that_is_not_there_exits_4(airdeck: Airdeck) -> None:
-    nowhere = f"http://127.0.0.1:{own_free_port()}"
+    nowhere = f"http://127.0.0.1:{free_port()}"
     result = await airdeck("health", env={"AIRDECK_API_URL": nowhere})
     assert result.exit_code == ExitCode.UNAVAILABLE, explain(result)
     assert f"cannot reach the Airdeck API at {nowhere}" in result.stderr

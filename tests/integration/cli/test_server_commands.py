@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import subprocess
 import time
 import uuid
@@ -19,8 +18,10 @@ from click.testing import CliRunner
 from airdeck_adapters.db import migrate
 from airdeck_adapters.db.engine import create_engine
 from airdeck_api.cli import main
-from tests.integration.cli.cli_runs import AIRDECK, explain, own_free_port
+from tests.integration.cli.cli_runs import AIRDECK, explain
 from tests.support.people import Person
+from tests.support.ports import free_port
+from tests.support.processes import stop
 
 pytestmark = pytest.mark.integration
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -30,7 +31,7 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 def serving(api_env: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """``airdeck serve --workers 2`` on a port of the tests' own (sharing Redis, as several
     workers should); yields its URL and its log once it answers, and stops it afterwards."""
-    port = own_free_port()
+    port = free_port()
     env = {
         **os.environ,
         **api_env,
@@ -58,12 +59,7 @@ def serving(api_env: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, Path
                 raise AssertionError(f"airdeck serve never answered:\n{log_path.read_text()}")
             yield url, log_path
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(10)
+            stop(server)
 
 
 async def test_serve_answers_with_the_workers_asked_for(
