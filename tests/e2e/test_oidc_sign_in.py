@@ -4,17 +4,15 @@ OIDC mode, the provider's own login and consent pages, and no token in any URL."
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, WebSocket, expect
 
-from tests.e2e.conftest import ROOT, running_stack, shot
+from tests.e2e.conftest import running_stack, shot, web_workdir
 from tests.support.oidc import OidcProvider, WebClient, running_provider
 from tests.support.ports import free_port
 
@@ -33,15 +31,6 @@ class OidcStack:
     provider: OidcProvider
 
 
-def _web_workdir() -> Path:
-    """A build folder of its own, beside the one the local-mode stack uses: the built front end
-    holds its port, so two live stacks must never share one."""
-    shared = Path(os.environ.get("REFLEX_WEB_WORKDIR") or ".web")
-    if not shared.is_absolute():
-        shared = ROOT / "services" / "web" / shared
-    return shared.with_name(shared.name + "-oidc")
-
-
 @pytest.fixture(scope="module")
 def oidc_stack(airflow: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcStack]:
     api_port, web_port = free_port(), free_port()
@@ -57,7 +46,7 @@ def oidc_stack(airflow: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             "AIRDECK_OIDC_CLIENT_ID": CLIENT_ID,
             "AIRDECK_OIDC_PROVIDER_NAME": "Test IdP",
             "AIRDECK_WEB_URL": web,
-            "REFLEX_WEB_WORKDIR": str(_web_workdir()),
+            "REFLEX_WEB_WORKDIR": str(web_workdir("oidc")),
         }
         data = tmp_path_factory.mktemp("e2e-oidc")
         with running_stack(airflow, data, env, api_port, web_port) as stack:
