@@ -5,12 +5,14 @@ WEB="$ROOT/services/web"
 export PATH="$WEB/.tools/node_modules/.bin:$PATH"
 export REFLEX_TELEMETRY_ENABLED=false
 export REFLEX_CHECK_LATEST_VERSION=false
-# npm's configured registry, unless one is given; the web image has no npm (its bun comes
-# ready-made from a build stage), so there the default registry stands.
-if [[ -z "${NPM_CONFIG_REGISTRY:-}" ]]; then
-  NPM_CONFIG_REGISTRY="$(npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)"
+# bun installs from npm's configured registry (a mirror, say), unless one is given. The web image
+# has no npm (its bun comes ready-made from a build stage): there bun keeps its own default.
+if [[ -z "${NPM_CONFIG_REGISTRY:-}" ]] && command -v npm >/dev/null; then
+  NPM_CONFIG_REGISTRY="$(npm config get registry)"
 fi
-export NPM_CONFIG_REGISTRY
+if [[ -n "${NPM_CONFIG_REGISTRY:-}" ]]; then
+  export NPM_CONFIG_REGISTRY
+fi
 export AIRDECK_WEB_PORT="${AIRDECK_WEB_PORT:-3000}"
 # Loopback for `make web` and the demo; the container binds every interface (docker-compose.yml).
 export AIRDECK_WEB_HOST="${AIRDECK_WEB_HOST:-127.0.0.1}"
