@@ -116,12 +116,14 @@ async def test_a_mapped_task_on_the_run_page_takes_its_wall_clock_span(
         for ti in task_instances(airflow, "mapped_fanout", mapped_run)
         if ti["task_id"] == "process"
     ]
-    summed = sum(ti["duration"] for ti in instances if ti["duration"] is not None)
+    durations = [ti["duration"] for ti in instances if ti["duration"] is not None]
     assert process["duration"] == pytest.approx(wall_clock(instances))
-    assert process["duration"] < summed
-    assert process["p50_duration"] == pytest.approx(
-        statistics.median(ti["duration"] for ti in instances if ti["duration"] is not None)
-    )
+    # Whether the span is shorter or longer than the summed durations depends on how many
+    # instances the executor ran at once (a busy two-core machine runs them nearly one by one,
+    # with gaps); either way the span is not the sum, and it covers the longest instance.
+    assert process["duration"] != pytest.approx(sum(durations))
+    assert process["duration"] >= max(durations)
+    assert process["p50_duration"] == pytest.approx(statistics.median(durations))
 
 
 async def test_a_cold_overview_costs_one_runs_read_and_batched_instances(
