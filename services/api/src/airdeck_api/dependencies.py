@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.params import Parameter, QueryParameter
+from litestar.params import HeaderParameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from airdeck_adapters.airflow import AirflowClient, Deployments
@@ -152,8 +152,8 @@ def provide_idempotency(
     actor: Injected[Actor],
     idempotency_key: Annotated[
         str | None,
-        Parameter(
-            header="Idempotency-Key",
+        HeaderParameter(
+            name="Idempotency-Key",
             min_length=1,
             max_length=255,
             description="Send the same key when retrying a write: within the retention window "

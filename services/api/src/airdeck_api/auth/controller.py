@@ -8,6 +8,7 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
+from litestar.params import JSONBody
 
 from airdeck_api.auth.tokens import LocalTokens
 from airdeck_api.auth.users import LocalUsers
@@ -60,7 +61,7 @@ class AuthController(Controller):
         status_code=200,
     )
     async def token(
-        self, data: TokenRequest, state: State, request: Request[Any, Any, Any]
+        self, data: JSONBody[TokenRequest], state: State, request: Request[Any, Any, Any]
     ) -> TokenResponse:
         """Exchange a local user's name and password for a bearer token (local mode only).
         Failed attempts are limited per username and address (429 with ``Retry-After``)."""

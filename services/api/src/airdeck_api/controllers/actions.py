@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from litestar import Controller, patch, post
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 
 from airdeck_api.injection import Injected
 from airdeck_api.problems import PROBLEM_RESPONSES
@@ -37,7 +37,7 @@ class ActionController(Controller):
     async def pause(
         self,
         dag_id: FromPath[str],
-        data: PauseBody,
+        data: JSONBody[PauseBody],
         actions: Injected[ActionService],
         idempotency: Injected[Idempotency],
     ) -> PauseResult:
@@ -60,7 +60,7 @@ class ActionController(Controller):
     async def trigger(
         self,
         dag_id: FromPath[str],
-        data: TriggerBody,
+        data: JSONBody[TriggerBody],
         actions: Injected[ActionService],
         idempotency: Injected[Idempotency],
     ) -> TriggerResult:
@@ -85,7 +85,7 @@ class ActionController(Controller):
         dag_id: FromPath[str],
         run_id: FromPath[str],
         task_id: FromPath[str],
-        data: ClearBody,
+        data: JSONBody[ClearBody],
         actions: Injected[ActionService],
         idempotency: Injected[Idempotency],
     ) -> ClearResult:
@@ -109,7 +109,7 @@ class ActionController(Controller):
         dag_id: FromPath[str],
         run_id: FromPath[str],
         task_id: FromPath[str],
-        data: MarkBody,
+        data: JSONBody[MarkBody],
         actions: Injected[ActionService],
         idempotency: Injected[Idempotency],
     ) -> MarkResult:

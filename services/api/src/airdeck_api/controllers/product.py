@@ -6,7 +6,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, delete, get, patch, post
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 
 from airdeck_api.injection import Injected
 from airdeck_api.problems import PROBLEM_RESPONSES
@@ -86,7 +86,7 @@ class MetadataController(Controller):
     async def update(
         self,
         dag_id: FromPath[str],
-        data: MetadataBody,
+        data: JSONBody[MetadataBody],
         metadata: Injected[MetadataService],
         idempotency: Injected[Idempotency],
     ) -> MetadataResult:
@@ -126,7 +126,7 @@ class ConfigController(Controller):
     async def create(
         self,
         dag_id: FromPath[str],
-        data: ConfigBody,
+        data: JSONBody[ConfigBody],
         configs: Injected[ConfigService],
         idempotency: Injected[Idempotency],
     ) -> SavedConfig:
@@ -147,7 +147,7 @@ class ConfigController(Controller):
         self,
         dag_id: FromPath[str],
         config_id: FromPath[UUID],
-        data: ConfigPatch,
+        data: JSONBody[ConfigPatch],
         configs: Injected[ConfigService],
         idempotency: Injected[Idempotency],
     ) -> SavedConfig:
