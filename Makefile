@@ -3,14 +3,16 @@ SHELL := /bin/bash
 PY := .airdeck/venv/bin/python
 .DEFAULT_GOAL := help
 
-.PHONY: help install demo stop test lint bench api web db-upgrade airflow-install airflow-start airflow-stop constraints
+.PHONY: help install demo stop test lint bench api web db-upgrade airflow-install airflow-start airflow-stop \
+	airflow2-install airflow2-start airflow2-stop constraints
 
 help: ## list the verbs
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 install: ## install the project's Python packages into .airdeck/venv
 	@dev/install.sh
 
+# AIRDECK_DEMO_AIRFLOW2=1 make demo: an Airflow 2 beside it too, as a second deployment.
 demo: ## bring up the whole product: real Airflow with example DAGs, the API and the web UI
 	@dev/demo.sh
 
@@ -47,6 +49,15 @@ airflow-start: ## start the demo Airflow on 127.0.0.1:8080
 
 airflow-stop: ## stop the demo Airflow
 	@dev/airflow/stop.sh
+
+airflow2-install: ## install Airflow 2 into its own venv
+	@dev/airflow2/install.sh
+
+airflow2-start: ## start the demo Airflow 2 on 127.0.0.1:8180
+	@dev/airflow2/start.sh
+
+airflow2-stop: ## stop the demo Airflow 2
+	@dev/airflow2/stop.sh
 
 constraints: ## re-pin constraints.txt from the project venv
 	@{ echo "# Pinned versions of every Python package the project venv installs (pip install -c constraints.txt)."; \

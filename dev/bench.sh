@@ -4,8 +4,9 @@
 # Usage: dev/bench.sh   (or: make bench)
 # Runs against a bench Airflow of its own on PostgreSQL (127.0.0.1:$AIRDECK_BENCH_AIRFLOW_PORT,
 # default 28280, home .airdeck/airflow-bench) that loads the example DAGs plus the generated big
-# ones in dev/bench/dags (500 DAGs, a 1,000-task DAG, a 2,100-instance mapped task). That Airflow
-# is stopped afterwards unless AIRDECK_BENCH_KEEP_AIRFLOW=1 (the next run then reuses it).
+# ones in dev/bench/dags (500 DAGs, a 1,000-task DAG, a 2,100-instance mapped task, a DAG given
+# 1,000 daily runs by one backfill the first time). That Airflow is stopped afterwards unless
+# AIRDECK_BENCH_KEEP_AIRFLOW=1 (the next run then reuses it).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 "$ROOT/dev/services.sh"
@@ -39,3 +40,9 @@ step "redaction throughput (MB/s, ordinary and adversarial logs)"
 "$PY" "$ROOT/tests/bench/bench_redaction.py"
 step "Airdeck vs direct Airflow"
 (cd "$ROOT" && "$PY" -m tests.bench.bench_api)
+step "the cross-run grid: domain, API vs direct Airflow calls, first paint in Chromium"
+(cd "$ROOT" && "$PY" -m tests.bench.bench_grid)
+step "the Gantt of the 2,100-instance mapped run, Airdeck vs direct Airflow"
+(cd "$ROOT" && "$PY" -m tests.bench.bench_gantt)
+step "the overview of a DAG with 1,000 runs, Airdeck vs direct Airflow"
+(cd "$ROOT" && "$PY" -m tests.bench.bench_overview)

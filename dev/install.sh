@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 stamp="$AIRDECK_STATE/venv.stamp"
-want=$(cat "$ROOT/constraints.txt" "$ROOT"/packages/*/pyproject.toml "$ROOT"/services/*/pyproject.toml 2>/dev/null | sha256sum | cut -d' ' -f1)
+want=$(cat "$ROOT/constraints.txt" "$ROOT/pyproject.toml" "$ROOT"/packages/*/pyproject.toml "$ROOT"/services/*/pyproject.toml 2>/dev/null | sha256sum | cut -d' ' -f1)
 if [[ -x "$PY" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
   ok "project venv up to date ($VENV)"
   exit 0

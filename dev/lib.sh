@@ -23,3 +23,35 @@ wait_http() {
   done
   printf ' gave up after %ss\n' "$limit"; return 1
 }
+
+# stop_sessions HOME LABEL: stop what a start script recorded in HOME (airflow.pid and
+# example-service.pid hold session ids): every process in each session (servers, workers and
+# running tasks move to their own process groups but never leave the session, so nothing is
+# missed). TERM first, KILL whatever is left after 30 seconds.
+stop_sessions() {
+  local home=$1 label=$2 name pid_file sid pids left
+  session_pids() { ps -e -o pid=,sid= | awk -v sid="$1" '$2 == sid { print $1 }'; }
+  for name in airflow example-service; do
+    pid_file="$home/$name.pid"
+    [[ -f "$pid_file" ]] || continue
+    sid=$(cat "$pid_file")
+    pids=$(session_pids "$sid")
+    if [[ -z "$pids" ]]; then
+      rm -f "$pid_file"
+      continue
+    fi
+    # shellcheck disable=SC2086
+    kill -TERM $pids 2>/dev/null
+    printf '    stopping %s%s ' "$label" "$name"
+    for _ in $(seq 30); do
+      [[ -z "$(session_pids "$sid")" ]] && break
+      printf '.'; sleep 1
+    done
+    left=$(session_pids "$sid")
+    # shellcheck disable=SC2086
+    [[ -n "$left" ]] && kill -KILL $left 2>/dev/null
+    printf '\n'
+    rm -f "$pid_file"
+    ok "stopped $label$name ($home)"
+  done
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stop what `make demo` started: the web UI, the API and the demo Airflow.
+# Stop what `make demo` started: the web UI, the API, the demo Airflow and its Airflow 2, if any.
 # Usage: dev/stop.sh   (or: make stop)
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -13,3 +13,5 @@ for name in web api; do
   fi
 done
 "$ROOT/dev/airflow/stop.sh"
+# Only a home that exists: sourcing its settings would make one.
+if [[ -d "${AIRDECK_AIRFLOW2_HOME:-$AIRDECK_STATE/airflow2}" ]]; then "$ROOT/dev/airflow2/stop.sh"; fi

@@ -2,8 +2,9 @@
 has none yet, then wait (bounded) while printing progress. Safe to run again: DAGs that already
 have runs are left alone.
 
-Usage: .airdeck/venv/bin/python dev/airflow/seed.py [--timeout SECONDS]
-Reads AIRDECK_AIRFLOW_URL/USERNAME/PASSWORD (source dev/airflow/env.sh first).
+Usage: .airdeck/venv/bin/python dev/airflow/seed.py [--timeout SECONDS] [--api v2|v1]
+Reads AIRDECK_AIRFLOW_URL/USERNAME/PASSWORD (source dev/airflow/env.sh first). ``--api v1`` seeds
+an Airflow 2 (/api/v1, basic auth; dev/demo.sh passes its settings under the same names).
 """
 
 from __future__ import annotations
@@ -27,12 +28,21 @@ SEEDS: dict[str, dict[str, Any]] = {
     "slow_logger": {"seconds": 10},
     "mapped_fanout": {},
 }
+# An Airflow 2 on SQLite runs one task at a time: a smaller fan-out keeps its seeding short.
+SEEDS_V1: dict[str, dict[str, Any]] = {**SEEDS, "mapped_fanout": {"count": 12}}
 FINISHED = {"success", "failed"}
 
 
-def connect() -> httpx.Client:
-    """A client for /api/v2 authenticated as Airdeck's service account."""
+def connect(api: str) -> httpx.Client:
+    """A client for the REST API authenticated as Airdeck's service account: a token for
+    Airflow 3's /api/v2, basic auth for Airflow 2's /api/v1."""
     base = os.environ["AIRDECK_AIRFLOW_URL"]
+    if api == "v1":
+        return httpx.Client(
+            base_url=f"{base}/api/v1",
+            auth=(os.environ["AIRDECK_AIRFLOW_USERNAME"], os.environ["AIRDECK_AIRFLOW_PASSWORD"]),
+            timeout=30,
+        )
     token = httpx.post(
         f"{base}/auth/token",
         json={
@@ -49,17 +59,19 @@ def connect() -> httpx.Client:
     )
 
 
-def seed(api: httpx.Client) -> dict[str, str]:
+def seed(api: httpx.Client, version: str) -> dict[str, str]:
     """Unpause every seeded DAG; trigger those without runs. Returns DAG id -> new run id."""
     triggered: dict[str, str] = {}
-    for dag_id, conf in SEEDS.items():
+    for dag_id, conf in (SEEDS_V1 if version == "v1" else SEEDS).items():
         path = f"/dags/{quote(dag_id, safe='')}"
         api.patch(path, json={"is_paused": False}).raise_for_status()
         runs = api.get(f"{path}/dagRuns", params={"limit": 1}).raise_for_status().json()
         if runs["total_entries"]:
             print(f"    {dag_id}: has {runs['total_entries']} run(s) already")
             continue
-        run = api.post(f"{path}/dagRuns", json={"logical_date": None, "conf": conf})
+        # Airflow 3 needs a logical date (null: now); Airflow 2 refuses a null one.
+        body = {"conf": conf} if version == "v1" else {"logical_date": None, "conf": conf}
+        run = api.post(f"{path}/dagRuns", json=body)
         run.raise_for_status()
         triggered[dag_id] = run.json()["dag_run_id"]
         print(f"    {dag_id}: triggered {triggered[dag_id]}")
@@ -88,10 +100,11 @@ def wait(api: httpx.Client, runs: dict[str, str], timeout: float) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--timeout", type=float, default=240)
+    parser.add_argument("--api", choices=("v2", "v1"), default="v2")
     args = parser.parse_args()
     try:
-        with connect() as api:
-            runs = seed(api)
+        with connect(args.api) as api:
+            runs = seed(api, args.api)
             if runs:
                 print(f"    waiting for {len(runs)} run(s), at most {args.timeout:.0f}s")
                 wait(api, runs, args.timeout)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import logging
 
 import pendulum
-from airflow.sdk import TriggerRule, dag, task
+
+try:
+    from airflow.sdk import TriggerRule, dag, task
+except ImportError:  # Airflow 2 has no Task SDK: the same names from their 2.x modules
+    from airflow.decorators import dag, task
+    from airflow.utils.trigger_rule import TriggerRule
 
 log = logging.getLogger(__name__)
 

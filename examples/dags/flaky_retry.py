@@ -6,7 +6,12 @@ import logging
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import dag, get_current_context, task
+
+try:
+    from airflow.sdk import dag, get_current_context, task
+except ImportError:  # Airflow 2 has no Task SDK: the same names from their 2.x modules
+    from airflow.decorators import dag, task
+    from airflow.operators.python import get_current_context
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import logging
 
 import pendulum
-from airflow.sdk import dag, task, task_group
+
+try:
+    from airflow.sdk import dag, task, task_group
+except ImportError:  # Airflow 2 has no Task SDK: the same names from their 2.x modules
+    from airflow.decorators import dag, task, task_group
 
 log = logging.getLogger(__name__)
 

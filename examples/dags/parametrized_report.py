@@ -6,7 +6,13 @@ import logging
 from typing import Any
 
 import pendulum
-from airflow.sdk import Param, dag, get_current_context, task
+
+try:
+    from airflow.sdk import Param, dag, get_current_context, task
+except ImportError:  # Airflow 2 has no Task SDK: the same names from their 2.x modules
+    from airflow.decorators import dag, task
+    from airflow.models.param import Param
+    from airflow.operators.python import get_current_context
 
 log = logging.getLogger(__name__)
 

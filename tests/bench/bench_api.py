@@ -1,8 +1,9 @@
 """Airdeck side by side with direct Airflow calls, measured in one run and printed as a table.
 
 Run through ``make bench`` (dev/bench.sh), which starts the bench Airflow (PostgreSQL, the
-example DAGs plus dev/bench/dags: 500 DAGs, a 1,000-task DAG, a 2,100-instance mapped task)
-and sources its settings; then: ``python -m tests.bench.bench_api`` from the repository root.
+example DAGs plus dev/bench/dags: 500 DAGs, a 1,000-task DAG, a 2,100-instance mapped task, a
+DAG of 1,000 daily runs) and sources its settings; then: ``python -m tests.bench.bench_api``
+from the repository root.
 
 It starts the API as real processes on loopback (local sign-in, the shared cache in Redis) and
 measures, for each read route:
@@ -56,7 +57,7 @@ LIFTED = ",".join(f"{g}=1000000/second" for g in ("reads", "writes", "logs", "he
 USER, PASSWORD = "bench", "bench-password"
 PREFIX = "/api/orchestrator"
 
-BENCH_DAGS = 502  # dev/bench/dags: 500 small DAGs, bench_wide_1000, bench_mapped_2100
+BENCH_DAGS = 503  # dev/bench/dags: 500 small ones, bench_wide_1000, _mapped_2100, _runs_1000
 MAPPED_DAG, MAPPED_RUN, MAPPED_INSTANCES = "bench_mapped_2100", "bench__mapped_2100", 2100
 WIDE_DAG = "bench_wide_1000"
 PAGE = 100  # Airflow's largest page

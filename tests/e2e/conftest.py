@@ -31,8 +31,10 @@ USERS = {
     "otto": ("otto-pw", "operator"),
     "ada": ("ada-pw", "admin"),
     "wes": ("wes-pw", "operator"),
+    "ida": ("ida-pw", "admin"),
 }
-"""Each person has their own rate limits: ``wes`` only watches a live log for ten minutes."""
+"""Each person has their own rate limits: ``wes`` only watches a live log for ten minutes, and
+``ida`` only manages saved configs and metadata (a burst of writes of her own)."""
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -4,6 +4,7 @@ scrolls up, foldable log groups, and a search over the whole log, longer than th
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -11,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Stack, api_token, requests_since, shot, sign_in
+from tests.support.airflow_runs import ensure_run
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
@@ -21,6 +23,8 @@ REDRAW_MS = 30_000
 machine); the search itself waits for nothing (no API call, no poll)."""
 
 
+FLAKY_RUN = "manual__tries+airdeck"
+"""A run of flaky_retry, whose ``flaky`` task fails its first try and succeeds on the second."""
 TICKS = 240
 """Long enough that the task still logs when the test ends, however slow the machine."""
 
@@ -132,3 +136,23 @@ def test_long_live_log_folds_searches_and_pauses(page: Page, stack: Stack) -> No
             headers=headers,
             timeout=60,
         ).raise_for_status()
+
+
+def test_the_try_picker_shows_an_earlier_tries_log(page: Page, stack: Stack, airflow: Any) -> None:
+    ensure_run(airflow, "flaky_retry", FLAKY_RUN)
+    sign_in(page, stack, "ada")
+    page.goto(f"{stack.web}/workflows/flaky_retry/runs/{quote(FLAKY_RUN, safe='')}")
+    page.locator(".graph-node[data-task-id='flaky']").click()
+    expect(page.locator("#drawer-title")).to_have_text("flaky")
+    picker = page.locator("#log-try")
+    # The latest try first: the retry that succeeded.
+    expect(picker).to_have_text("2")
+    expect(page.locator("#log-view")).to_contain_text("succeeded on try 2")
+    picker.click()
+    page.get_by_role("option", name="1", exact=True).click()
+    expect(page.locator("#log-view")).to_contain_text("first try fails on purpose")
+    expect(page.locator("#log-view")).not_to_contain_text("succeeded on try 2")
+    shot(page, "log-first-try")
+    picker.click()
+    page.get_by_role("option", name="2", exact=True).click()
+    expect(page.locator("#log-view")).to_contain_text("succeeded on try 2")

@@ -3,6 +3,7 @@ read as a table, the slowest tasks, and the DAG's display name as the page's hea
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -58,3 +59,32 @@ def test_overview_bars_table_and_heading(page: Page, stack: Stack, airflow: Any)
     expect(tasks).to_have_count(len(overview["slowest_tasks"]))
     expect(tasks.filter(has_text="process")).to_contain_text("mapped")
     shot(page, "dag-overview-tables")
+
+
+def luminance(css_color: str) -> float:
+    """The relative luminance (0 black … 1 white) of a computed ``rgb(…)`` colour."""
+    red, green, blue = (int(part) for part in re.findall(r"\d+", css_color)[:3])
+    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+
+def test_overview_charts_follow_dark_mode(page: Page, stack: Stack, airflow: Any) -> None:
+    ensure_run(airflow, DAG_ID, RUN_ID)
+    sign_in(page, stack, "ada")
+    seen = {}
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.goto(f"{stack.web}/workflows/{DAG_ID}")
+        tick = page.locator("#overview-durations .recharts-cartesian-axis-tick-value").first
+        expect(tick).to_be_visible()
+        background = page.evaluate(
+            "getComputedStyle(document.querySelector('.radix-themes')).backgroundColor"
+        )
+        seen[scheme] = (
+            luminance(tick.evaluate("el => getComputedStyle(el).fill")),
+            luminance(background),
+        )
+        shot(page, f"dag-overview-{scheme}")
+    # Axis text is dark on a light page and light on a dark one: readable either way.
+    (light_text, light_page), (dark_text, dark_page) = seen["light"], seen["dark"]
+    assert light_page > 0.8 and dark_page < 0.2, seen
+    assert light_text < 0.5 < dark_text, seen

@@ -70,7 +70,12 @@ def test_list_pages_sorts_across_pages_and_filters(page: Page, stack: Stack) -> 
 
     # Relative times carry the exact time on hover.
     page.fill("#search", "etl_pipeline")
-    page.locator(".dag-row[data-dag-id='etl_pipeline'] .relative-time").last.hover()
+    times = page.locator(".dag-row[data-dag-id='etl_pipeline'] .relative-time")
+    # Written by the browser (moment), from the ISO time the API gave: the last run was before
+    # now, the next one after.
+    expect(times.first).to_contain_text(re.compile(r"ago$"))
+    expect(times.last).to_contain_text(re.compile(r"^in "))
+    times.last.hover()
     expect(page.get_by_role("tooltip")).to_contain_text(re.compile(r"\d{4}-\d\d-\d\d .* UTC"))
 
 
@@ -231,3 +236,129 @@ def test_mapped_run_graph_shows_every_task_with_state(
     box = page.locator("#drawer").bounding_box()
     assert box and box["x"] > 400, "the drawer slides over from the right edge"
     page.screenshot(path=str(SCREENSHOTS / "mapped-drawer.png"))
+
+
+def test_runs_are_found_by_their_conf(page: Page, stack: Stack) -> None:
+    headers = api_token(stack, "ada")
+    runs_url = f"{stack.api}/api/orchestrator/dags/parametrized_report/runs"
+    conf = {"region": "us", "days": 29}
+    triggered = httpx.post(runs_url, json={"conf": conf}, headers=headers, timeout=60)
+    assert triggered.status_code == 201, triggered.text
+    run_id = triggered.json()["run_id"]
+    found = httpx.get(
+        runs_url, params={"conf.region": "us", "conf.days": "29"}, headers=headers
+    ).json()
+    assert run_id in [r["run_id"] for r in found["runs"]]
+
+    sign_in(page, stack, "ada")
+    page.goto(f"{stack.web}/workflows/parametrized_report")
+    page.get_by_role("tab", name="Runs").click()
+    page.fill("#conf-search", "region=us days=29")
+    page.click("#conf-search-submit")
+    rows = page.locator(".run-row")
+    expect(rows).to_have_count(min(len(found["runs"]), 20))
+    expect(rows.filter(has_text=run_id)).to_have_count(1)
+    page.fill("#conf-search", "region=nowhere")
+    page.click("#conf-search-submit")
+    expect(page.locator("#runs-empty")).to_have_text("No runs with this conf.")
+    page.fill("#conf-search", "region")
+    page.click("#conf-search-submit")
+    expect(page.locator("#conf-search-error")).to_contain_text("key=value")
+
+
+def test_saved_configs_are_shared_renamed_run_and_deleted(page: Page, stack: Stack) -> None:
+    headers = api_token(stack, "ida")
+    configs_url = f"{stack.api}/api/orchestrator/dags/parametrized_report/configs"
+    runs_url = f"{stack.api}/api/orchestrator/dags/parametrized_report/runs"
+
+    def mine() -> list[dict[str, Any]]:
+        listed = httpx.get(configs_url, headers=headers).json()["configs"]
+        return [c for c in listed if c["created_by"] == "ida"]
+
+    created = httpx.post(
+        configs_url,
+        json={"name": "ida-weekly", "conf": {"region": "apac", "days": 13}},
+        headers=headers,
+    )
+    assert created.status_code == 201, created.text
+    config_id = created.json()["id"]
+    before = httpx.get(runs_url, params={"conf.days": "13"}, headers=headers).json()["total"]
+
+    sign_in(page, stack, "ida")
+    page.goto(f"{stack.web}/workflows/parametrized_report")
+    page.get_by_role("tab", name="Details").click()
+    row = page.locator(".config-row[data-name='ida-weekly']")
+    expect(row).to_be_visible()
+    expect(row).to_contain_text('"days":13')
+
+    row.locator(".config-shared").click()
+    expect(row.locator(".config-shared")).to_be_checked()
+    assert [c["shared"] for c in mine() if c["id"] == config_id] == [True]
+
+    row.locator(".config-name input").fill("ida-fortnight")
+    row.get_by_role("button", name="Rename").click()
+    renamed = page.locator(".config-row[data-name='ida-fortnight']")
+    expect(renamed).to_be_visible()
+    assert [c["name"] for c in mine() if c["id"] == config_id] == ["ida-fortnight"]
+
+    renamed.locator(".config-run").click()
+    expect(page.locator("#field-days")).to_have_value("13")
+    page.click("#submit-trigger")
+    expect(page.locator("#submit-trigger")).to_be_hidden()
+    after = httpx.get(runs_url, params={"conf.days": "13"}, headers=headers).json()
+    assert after["total"] == before + 1
+    conf = after["runs"][0]["conf"]
+    assert (conf["region"], conf["days"]) == ("apac", 13)
+
+    page.get_by_role("tab", name="Details").click()
+    renamed.locator(".config-delete").click()
+    expect(renamed).to_have_count(0)
+    assert [c for c in mine() if c["id"] == config_id] == []
+
+
+def test_an_admin_edits_the_description(page: Page, stack: Stack) -> None:
+    headers = api_token(stack, "ida")
+    text = "Weekly sales report, owned by the revenue team"
+    sign_in(page, stack, "ida")
+    page.goto(f"{stack.web}/workflows/flaky_retry")
+    page.get_by_role("tab", name="Details").click()
+    page.fill("#metadata-description", text)
+    page.get_by_role("button", name="Save metadata").click()
+    expect(page.locator("#metadata-form")).to_contain_text("Saved.")
+    dag = httpx.get(f"{stack.api}/api/orchestrator/dags/flaky_retry", headers=headers).json()
+    assert dag["dag"]["product_description"] == dag["dag"]["description"] == text
+    page.reload()
+    page.get_by_role("tab", name="Details").click()
+    expect(page.locator("#metadata-description")).to_have_value(text)
+
+
+def test_the_dag_page_shows_a_run_started_elsewhere(page: Page, stack: Stack) -> None:
+    headers = api_token(stack, "ida")
+    runs_url = f"{stack.api}/api/orchestrator/dags/grouped_pipeline/runs"
+    sign_in(page, stack, "ida")
+    page.goto(f"{stack.web}/workflows/grouped_pipeline")
+    page.get_by_role("tab", name="Runs").click()
+    before = httpx.get(runs_url, headers=headers).json()["total"]
+    expect(page.locator("#runs-total")).to_have_text(f"{before} runs")
+    # Started outside this page: it shows up with no reload, at the DAG page's polling pace.
+    started = httpx.post(runs_url, json={"conf": {}}, headers=headers, timeout=60)
+    assert started.status_code == 201, started.text
+    expect(page.locator("#runs-total")).to_have_text(f"{before + 1} runs", timeout=30_000)
+    expect(page.locator(".run-row", has_text=started.json()["run_id"])).to_have_count(1)
+
+
+def test_the_list_filters_by_owner_team(page: Page, stack: Stack) -> None:
+    headers = api_token(stack, "ada")
+    tagged = httpx.patch(
+        f"{stack.api}/api/orchestrator/dags/leaky_logger/metadata",
+        json={"owner_team": "observability"},
+        headers=headers,
+    )
+    assert tagged.status_code == 200, tagged.text
+    sign_in(page, stack, "ada")
+    page.fill("#team", "observability")
+    rows = page.locator(".dag-row")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("leaky_logger")
+    page.fill("#team", "")
+    expect(rows).not_to_have_count(1)

@@ -73,8 +73,11 @@ class FakeAirflow:
     runs: dict[str, list[DagRun]] = field(default_factory=dict)
     tasks: dict[str, list[Task]] = field(default_factory=dict)
     instances: dict[tuple[str, str], list[TaskInstance]] = field(default_factory=dict)
+    tries: dict[tuple[str, str, str, int], list[TaskInstance]] = field(default_factory=dict)
+    """Earlier tries by DAG, run, task and map index (the current one is the instance)."""
     logs: dict[tuple[str, str, str, int, int], list[str]] = field(default_factory=dict)
     components: dict[str, ComponentReport] = field(default_factory=dict)
+    airflow_version: str = "3.1.0"
     fail_with: DomainError | None = None
     refuse: dict[str, DomainError] = field(default_factory=dict)
     lose_answer: dict[str, DomainError] = field(default_factory=dict)
@@ -238,6 +241,13 @@ class FakeAirflow:
         await self._enter("task_instance")
         return self._instance(dag_id, run_id, task_id, map_index)
 
+    async def task_instance_tries(
+        self, dag_id: str, run_id: str, task_id: str, map_index: int = -1
+    ) -> list[TaskInstance]:
+        await self._enter("task_instance_tries")
+        current = self._instance(dag_id, run_id, task_id, map_index)
+        return [*self.tries.get((dag_id, run_id, task_id, map_index), []), current]
+
     async def clear(
         self,
         dag_id: str,
@@ -302,6 +312,10 @@ class FakeAirflow:
     async def health(self) -> dict[str, ComponentReport]:
         await self._enter("health")
         return dict(self.components)
+
+    async def version(self) -> str:
+        await self._enter("version")
+        return self.airflow_version
 
     # -- inside --------------------------------------------------------------------------------
 

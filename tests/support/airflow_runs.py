@@ -1,6 +1,7 @@
 """Drive the real test Airflow's REST API directly: trigger runs and wait for their outcome.
 
-Plain httpx against /api/v2 with a token for the service account, so tests don't depend on the
+Plain httpx against /api/v2 with a token for the service account (or, for a login whose
+``api_version`` is "v1", Airflow 2's /api/v1 with basic auth), so tests don't depend on the
 code they test. Run ids go into URL paths percent-encoded (they hold `+` and `:`).
 """
 
@@ -34,16 +35,23 @@ class AirflowLogin(Protocol):
     def password(self) -> str: ...
 
 
+def api_version(airflow: AirflowLogin) -> str:
+    """The REST API version of a login: "v1" for Airflow 2 (a login saying so), else "v2"."""
+    return str(getattr(airflow, "api_version", "v2"))
+
+
 @cache
-def _client(url: str, username: str, password: str) -> httpx.Client:
-    return httpx.Client(
-        base_url=f"{url}/api/v2", auth=ServiceAccount(url, username, password), timeout=TIMEOUT
-    )
+def _client(url: str, username: str, password: str, version: str) -> httpx.Client:
+    if version == "v1":
+        auth: httpx.Auth = httpx.BasicAuth(username, password)
+    else:
+        auth = ServiceAccount(url, username, password)
+    return httpx.Client(base_url=f"{url}/api/{version}", auth=auth, timeout=TIMEOUT)
 
 
 def client(airflow: AirflowLogin) -> httpx.Client:
-    """An authenticated client for /api/v2 of this Airflow (one per login, reused)."""
-    return _client(airflow.url, airflow.username, airflow.password)
+    """An authenticated client for the REST API of this Airflow (one per login, reused)."""
+    return _client(airflow.url, airflow.username, airflow.password, api_version(airflow))
 
 
 def run_path(dag_id: str, run_id: str) -> str:
@@ -65,7 +73,9 @@ def trigger_run(
 ) -> str:
     """Unpause the DAG, trigger a run (Airflow names it when run_id is None); return its id."""
     unpause(airflow, dag_id)
-    body: dict[str, Any] = {"logical_date": None, "conf": conf or {}}
+    body: dict[str, Any] = {"conf": conf or {}}
+    if api_version(airflow) == "v2":
+        body["logical_date"] = None  # Airflow 3 needs it (null: now); Airflow 2 refuses a null
     if run_id is not None:
         body["dag_run_id"] = run_id
     response = client(airflow).post(f"/dags/{quote(dag_id, safe='')}/dagRuns", json=body)
@@ -116,10 +126,12 @@ def ensure_run(
 def task_instances(airflow: AirflowLogin, dag_id: str, run_id: str) -> list[dict[str, Any]]:
     """Every task instance of the run (all mapped instances too), paging 100 at a time."""
     found: list[dict[str, Any]] = []
+    # Airflow 2 takes no order_by here (any unknown parameter is a 400).
+    order = {"order_by": "id"} if api_version(airflow) == "v2" else {}
     while True:
         response = client(airflow).get(
             f"{run_path(dag_id, run_id)}/taskInstances",
-            params={"limit": 100, "offset": len(found), "order_by": "id"},
+            params={"limit": 100, "offset": len(found), **order},
         )
         response.raise_for_status()
         page = response.json()

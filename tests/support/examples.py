@@ -10,5 +10,6 @@ EXAMPLE_DAGS = frozenset(
         "flaky_retry",
         "service_pipeline",
         "leaky_logger",
+        "typed_params",
     }
 )

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import reflex as rx
 
+from airdeck_web.pages.audit import audit_page
+from airdeck_web.pages.calendar import calendar_page
 from airdeck_web.pages.dag import dag_page
 from airdeck_web.pages.login import callback, login
 from airdeck_web.pages.run import run_page
 from airdeck_web.pages.workflows import workflows
 from airdeck_web.settings import CALLBACK_PATH, settings
+from airdeck_web.states.audit import AuditState
 from airdeck_web.states.auth import AuthState
+from airdeck_web.states.calendar import CalendarState
 from airdeck_web.states.dag import DagState
+from airdeck_web.states.deployments import DeploymentsState
 from airdeck_web.states.run import RunState
 from airdeck_web.states.workflows import WorkflowsState
 
@@ -35,11 +40,28 @@ app.add_page(
     dag_page,
     route="/workflows/[dag_id]",
     title="Airdeck · DAG",
-    on_load=[AuthState.require_user, DagState.load],
+    on_load=[
+        AuthState.require_user,
+        DeploymentsState.follow_url,
+        DagState.load,
+        DagState.watch,
+    ],
 )
 app.add_page(
     run_page,
     route="/workflows/[dag_id]/runs/[run_id]",
     title="Airdeck · Run",
-    on_load=[AuthState.require_user, RunState.load],
+    on_load=[AuthState.require_user, DeploymentsState.follow_url, RunState.load],
+)
+app.add_page(
+    calendar_page,
+    route="/calendar",
+    title="Airdeck · Calendar",
+    on_load=[AuthState.require_user, CalendarState.load],
+)
+app.add_page(
+    audit_page,
+    route="/audit",
+    title="Airdeck · Audit log",
+    on_load=[AuthState.require_user, AuditState.load],
 )

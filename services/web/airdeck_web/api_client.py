@@ -43,7 +43,8 @@ class AirdeckApi:
     """Calls the Airdeck API as one signed-in user (``token``), on behalf of the browser at
     ``client_ip``: sent as ``X-Forwarded-For``, which the API honours when it trusts the web
     (``AIRDECK_TRUSTED_PROXIES``), for its rate limits and audit log. ``on_refused`` is told
-    of every 401 answer, with the token that was refused."""
+    of every 401 answer, with the token that was refused. Every Orchestrator API call asks
+    ``deployment`` (none: the API's default one) unless its own ``params`` name one."""
 
     def __init__(
         self,
@@ -51,9 +52,11 @@ class AirdeckApi:
         transport: httpx.AsyncBaseTransport | None = None,
         client_ip: str = "",
         on_refused: Callable[[str], None] | None = None,
+        deployment: str = "",
     ) -> None:
         self._token = token
         self._on_refused = on_refused
+        self._deployment = deployment
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         if client_ip:
             headers["X-Forwarded-For"] = client_ip
@@ -108,7 +111,12 @@ class AirdeckApi:
 
     async def orchestrator(self, method: str, *parts: str, **kwargs: Any) -> Any:
         """Any Orchestrator API route, its path given as raw segments."""
-        return await self._call(method, orchestrator_path(parts), **kwargs)
+        return await self._call(method, orchestrator_path(parts), **self._addressed(kwargs))
+
+    async def orchestrator_text(self, *parts: str, **kwargs: Any) -> str:
+        """A ``GET`` of an Orchestrator API route that answers text (a CSV export)."""
+        response = await self._send("GET", orchestrator_path(parts), **self._addressed(kwargs))
+        return response.text
 
     async def orchestrator_if_changed(
         self, etag: str, *parts: str, **kwargs: Any
@@ -117,10 +125,21 @@ class AirdeckApi:
         (none: always): ``(None, etag)`` when the API answers 304 (nothing changed), else
         ``(body, the body's ETag)``."""
         headers = {"If-None-Match": etag} if etag else {}
-        response = await self._send("GET", orchestrator_path(parts), headers=headers, **kwargs)
+        response = await self._send(
+            "GET", orchestrator_path(parts), headers=headers, **self._addressed(kwargs)
+        )
         if response.status_code == 304:
             return None, etag
         return _body(response), response.headers.get("etag", "")
+
+    def _addressed(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """``kwargs`` with this client's deployment among the query parameters, unless they
+        name one already."""
+        if not self._deployment:
+            return kwargs
+        params = dict(kwargs.get("params") or {})
+        params.setdefault("deployment", self._deployment)
+        return {**kwargs, "params": params}
 
 
 def orchestrator_path(parts: tuple[str, ...]) -> str:

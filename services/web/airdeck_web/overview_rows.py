@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from airdeck_web.components.badges import STATE_COLORS
-from airdeck_web.timefmt import duration, exact, relative
+from airdeck_web.timefmt import duration, exact
 
 
 def state_fill(state: str | None) -> str:
@@ -30,7 +30,7 @@ def run_rows(overview: dict[str, Any]) -> list[dict[str, Any]]:
                 "seconds": run.get("duration"),
                 "took": duration(run.get("duration")),
                 "queued_for": duration(run.get("queue_delay")),
-                "started": relative(started),
+                "started": started or "",
                 "started_exact": exact(started),
             }
         )

@@ -1,27 +1,9 @@
-"""Human times: "3 min ago", "in 2 h"."""
+"""Human times: exact UTC times for tooltips, and durations ("1m 23s"). Relative times ("3 min
+ago") are the browser's (``components.times``)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-
-
-def relative(iso: str | None, now: datetime | None = None) -> str:
-    """``iso`` relative to now, or an em dash when there is none."""
-    if not iso:
-        return "—"
-    try:
-        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return iso
-    seconds = int(((now or datetime.now(UTC)) - moment).total_seconds())
-    future, seconds = seconds < 0, abs(seconds)
-    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
-        if seconds >= size:
-            text = f"{seconds // size} {unit}"
-            break
-    else:
-        text = f"{seconds} s"
-    return f"in {text}" if future else f"{text} ago"
 
 
 def exact(iso: str | None) -> str:

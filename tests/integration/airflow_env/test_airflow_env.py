@@ -27,6 +27,14 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[3]
 DAGS_DIR = ROOT / "examples" / "dags"
 REPORT_CONF = {"region": "apac", "days": 31, "email": "ops@example.com"}
+TYPED_CONF = {
+    "dry_run": True,
+    "batch_size": 500,
+    "not_before": "2025-07-01T08:15:00+00:00",
+    "cutoff": "18:30:00",
+    "regions": ["us", "apac"],
+    "options": {"compress": False, "retries": 0},
+}
 RUN_CONFS: dict[str, dict[str, Any]] = {
     "etl_pipeline": {},
     "mapped_fanout": {},
@@ -36,6 +44,7 @@ RUN_CONFS: dict[str, dict[str, Any]] = {
     "flaky_retry": {},
     "service_pipeline": {},
     "leaky_logger": {},
+    "typed_params": TYPED_CONF,
 }
 
 
@@ -189,6 +198,27 @@ def test_parametrized_report_rejects_a_conf_outside_its_schema(
 ) -> None:
     response = client(airflow).post(
         "/dags/parametrized_report/dagRuns", json={"logical_date": None, "conf": conf}
+    )
+    assert response.status_code == 400, response.text
+
+
+def test_typed_params_runs_with_each_json_type(airflow: AirflowLogin, runs: dict[str, str]) -> None:
+    run_id = runs["typed_params"]
+    assert wait_for_run(airflow, "typed_params", run_id) == "success"
+    run = get_run(airflow, "typed_params", run_id)
+    assert run is not None
+    assert run["conf"] == TYPED_CONF
+
+
+@pytest.mark.parametrize(
+    "conf",
+    [{"dry_run": "yes"}, {"batch_size": 5}, {"sample_rate": 2}, {"regions": ["mars"]}],
+)
+def test_typed_params_rejects_a_conf_outside_its_schema(
+    airflow: AirflowLogin, conf: dict[str, Any]
+) -> None:
+    response = client(airflow).post(
+        "/dags/typed_params/dagRuns", json={"logical_date": None, "conf": conf}
     )
     assert response.status_code == 400, response.text
 

@@ -241,6 +241,10 @@ async def test_favorites_and_metadata_merge_into_lists(client: Client) -> None:
     assert [d["dag_id"] for d in favs["dags"]] == ["flaky_retry"] and favs["total"] == 1
     prod = (await client.get(path("dags"), params={"environment": "prod"})).json()
     assert [d["dag_id"] for d in prod["dags"]] == ["flaky_retry"]
+    finance = (await client.get(path("dags"), params={"team": "finance"})).json()
+    assert [d["dag_id"] for d in finance["dags"]] == ["flaky_retry"] and finance["total"] == 1
+    nobody = (await client.get(path("dags"), params={"team": "nobody"})).json()
+    assert nobody["dags"] == [] and nobody["total"] == 0
     by_custom = (await client.get(path("dags"), params={"tags": "gold"})).json()
     assert [d["dag_id"] for d in by_custom["dags"]] == ["flaky_retry"]
     by_airflow_tag = {

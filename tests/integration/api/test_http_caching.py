@@ -32,6 +32,7 @@ async def test_every_read_route_has_an_etag_and_revalidates_to_304(
         path(*run, "tasks"),
         path(*run, "graph"),
         path(*run, "snapshot"),
+        path(*run, "gantt"),
         path(*run, "tasks", "process", "mapped"),
     ):
         first = await client.get(url)

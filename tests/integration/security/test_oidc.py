@@ -158,7 +158,13 @@ async def test_scoped_grant_from_a_claim(oidc_client: Client, oidc_provider: Oid
     ).json()
     assert me["role"] is None
     assert me["grants"] == [
-        {"role": "operator", "tag": None, "owner_team": "finance", "environment": None}
+        {
+            "role": "operator",
+            "tag": None,
+            "owner_team": "finance",
+            "environment": None,
+            "deployment": None,
+        }
     ]
     assert "dags:trigger" in me["scoped_permissions"]
 

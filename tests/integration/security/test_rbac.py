@@ -16,6 +16,7 @@ from litestar.testing import AsyncTestClient
 from airdeck_api.ratelimit import DEFAULT_LIMITS, RATE_LIMIT_OPT, group_of
 from airdeck_domain.rbac import ALL_PERMISSIONS, ROLE_PERMISSIONS
 from tests.integration.security.conftest import LOCAL_USERS
+from tests.support.airflow_runs import ensure_run, get_run
 
 pytestmark = pytest.mark.integration
 Client = AsyncTestClient[Litestar]
@@ -109,6 +110,7 @@ def test_every_api_route_counts_against_a_rate_limit_group(
             "/api/orchestrator/dags/{dag_id:str}/runs/{run_id:str}/tasks/{task_id:str}/logs",
         ): "logs",
         ("GET", "/api/orchestrator/health"): "health",
+        ("GET", "/api/orchestrator/deployments"): "health",
         ("POST", "/api/auth/token"): "sign_in",
     }, declared
     for (method, path), group in groups.items():
@@ -116,6 +118,8 @@ def test_every_api_route_counts_against_a_rate_limit_group(
             assert group == ("reads" if method == "GET" else "writes"), (method, path, group)
 
 
+CALENDAR_RUN = "manual__calendar+airdeck"
+"""The etl_pipeline run the calendar tests share (tests/integration/api/test_calendar.py)."""
 MATRIX_CHUNK = 10
 """Routes one person walks in one minute of the matrix: the default limit is 10 writes a minute
 (every route here may be a write), and the matrix runs at the default limits."""
@@ -189,6 +193,30 @@ async def test_scoped_operator_sees_and_triggers_only_their_team(
         headers=fin,
     )
     assert clear.status_code == 403 and "tasks:clear" in clear.json()["detail"]
+
+
+async def test_the_calendar_shows_a_scoped_operator_only_their_teams_dags(
+    local: tuple[Litestar, Client], airflow: Any
+) -> None:
+    _, client = local
+    admin = await token_for(client, "ada")
+    fin = await token_for(client, "fin")
+    await client.patch(
+        "/api/orchestrator/dags/flaky_retry/metadata", json={"owner_team": "finance"}, headers=admin
+    )
+    ensure_run(airflow, "etl_pipeline", CALENDAR_RUN)
+    run = get_run(airflow, "etl_pipeline", CALENDAR_RUN)
+    assert run is not None
+    window = {"view": "week", "day": run["start_date"][:10]}
+
+    def dag_ids(calendar: dict[str, Any]) -> set[str]:
+        return {e["dag_id"] for d in calendar["days"] for e in d["entries"]}
+
+    seen_by_admin = await client.get("/api/orchestrator/calendar", params=window, headers=admin)
+    seen_by_fin = await client.get("/api/orchestrator/calendar", params=window, headers=fin)
+    assert seen_by_admin.status_code == seen_by_fin.status_code == 200
+    assert "etl_pipeline" in dag_ids(seen_by_admin.json())
+    assert dag_ids(seen_by_fin.json()) <= {"flaky_retry"}
 
 
 async def test_missing_forged_and_expired_tokens_get_401(local: tuple[Litestar, Client]) -> None:
@@ -354,6 +382,8 @@ async def test_out_of_scope_dags_answer_exactly_like_missing_ones(
         ("GET", "/dags/{}", None),
         ("GET", "/dags/{}/runs", None),
         ("GET", "/dags/{}/overview", None),
+        ("GET", "/dags/{}/runs/x/gantt", None),
+        ("GET", "/dags/{}/grid", None),
         ("GET", "/dags/{}/configs", None),
         ("POST", "/dags/{}/runs", {"conf": {}}),
         ("PATCH", "/dags/{}/pause", {"is_paused": True}),

@@ -9,7 +9,7 @@ import pytest
 from litestar import Litestar
 
 from airdeck_web.api_client import AirdeckApi, ApiError
-from airdeck_web.states.dag import conf_from_form, form_fields
+from airdeck_web.param_form import conf_from_values
 from tests.support.people import Person
 
 pytestmark = pytest.mark.integration
@@ -27,8 +27,7 @@ async def test_client_reads_and_reports_field_errors(
             dags = await api.orchestrator("GET", "dags", params={"search": "parametrized"})
             assert [d["dag_id"] for d in dags["dags"]] == ["parametrized_report"]
             detail = (await api.orchestrator("GET", "dags", "parametrized_report"))["dag"]
-            fields = form_fields(detail["params_schema"])
-            conf = conf_from_form(fields, {"region": "mars", "days": "40"})
+            conf, _ = conf_from_values(detail["params_schema"], {"region": "mars", "days": "40"})
             with pytest.raises(ApiError) as caught:
                 await api.orchestrator(
                     "POST", "dags", "parametrized_report", "runs", json={"conf": conf}

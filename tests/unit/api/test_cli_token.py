@@ -81,7 +81,10 @@ async def test_the_command_prints_the_token_alone(data_dir: Path) -> None:
         (["--user", "ann", "--role", "admin"], "ann is a local user with the role operator"),
         (["--user", "bot"], "bot is not in AIRDECK_LOCAL_USERS"),
         (["--user", "bot", "--role", "superuser"], "role must be one of viewer, operator, admin"),
-        (["--user", "bot", "--role", "operator@planet=mars"], "must be team=, tag= or"),
+        (
+            ["--user", "bot", "--role", "operator@planet=mars"],
+            "must be team=, tag=, environment= or deployment=",
+        ),
         (["--user", "a b", "--role", "viewer"], "--user must be a name without spaces"),
         (["--user", "", "--role", "viewer"], "--user must be a name"),
     ],

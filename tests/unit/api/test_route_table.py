@@ -56,3 +56,9 @@ def test_routes_outside_the_orchestrator_router_check_their_permission() -> None
     assert sorted(p for p, _ in root) == ["/livez", "/metrics", "/readyz"]
     for path, handler in root:
         assert require_permission in handler.resolve_guards(), path
+
+
+def test_the_deployments_route_is_a_read_any_reader_may_make() -> None:
+    table = routes(create_app(Settings.from_env(ENV)))
+    declared = [(m, h.opt["permission"]) for m, p, h in table if p.endswith("/deployments")]
+    assert declared == [("GET", "dags:read")]

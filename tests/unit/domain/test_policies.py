@@ -90,6 +90,7 @@ def test_cache_policy() -> None:
 
 def test_polling_policy() -> None:
     assert polling.next_interval("dag_list") == 15
+    assert polling.next_interval("dag") == 10
     assert polling.next_interval("health") == 30
     assert [polling.next_interval("run", "running", n) for n in range(4)] == [2, 5, 10, 10]
     assert polling.next_interval("run", "success") is None

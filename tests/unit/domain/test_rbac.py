@@ -14,16 +14,34 @@ from airdeck_domain.rbac import (
     Grant,
     Principal,
     decide,
+    sees_deployment,
     visible,
+    visible_deployments,
 )
 
 names = st.sampled_from(["finance", "marketing", "ops", "eu", "prod", "dev"])
+deployment_ids = st.sampled_from(["default", "staging", "prod"])
 scopes = st.builds(
     DagScope,
     dag_id=st.sampled_from(["a", "b", "c"]),
     tags=st.frozensets(names, max_size=3),
     owner_team=st.none() | names,
     environment=st.none() | names,
+    deployment=deployment_ids,
+)
+grants = st.builds(
+    Grant,
+    role=st.sampled_from(["viewer", "operator", "admin"]),
+    tag=st.none() | names,
+    owner_team=st.none() | names,
+    environment=st.none() | names,
+    deployment=st.none() | deployment_ids,
+)
+principals = st.builds(
+    Principal,
+    subject=st.just("p"),
+    role=st.none() | st.sampled_from(["viewer", "operator", "admin"]),
+    grants=st.lists(grants, max_size=3).map(tuple),
 )
 
 
@@ -103,3 +121,65 @@ def test_roles_follow_the_guide() -> None:
     assert "metrics:read" in ROLE_PERMISSIONS["admin"]
     assert "metrics:read" not in ROLE_PERMISSIONS["operator"] | ROLE_PERMISSIONS["viewer"]
     assert not decide(Principal(subject="x", role="admin"), "dags:destroy", None).allowed
+
+
+@given(
+    deployment_ids,
+    st.sampled_from(["viewer", "operator", "admin"]),
+    scopes,
+    st.sampled_from(sorted(ALL_PERMISSIONS)),
+)
+def test_a_deployment_grant_never_leaks_to_another_deployment(
+    deployment: str, role: str, dag: DagScope, permission: str
+) -> None:
+    principal = Principal(subject="s", grants=(Grant(role=role, deployment=deployment),))  # type: ignore[arg-type]
+    decision = decide(principal, permission, dag)
+    if dag.deployment != deployment:
+        assert not decision.allowed
+        assert not sees_deployment(principal, dag.deployment or "")
+    else:
+        # Alone, a deployment selector covers every DAG of that deployment.
+        assert decision.allowed == (permission in ROLE_PERMISSIONS[role] - GLOBAL_PERMISSIONS)
+        assert sees_deployment(principal, deployment)
+
+
+@given(principals, scopes)
+def test_a_readable_dag_is_always_in_a_visible_deployment(
+    principal: Principal, dag: DagScope
+) -> None:
+    """Lists drop the deployments a caller cannot see before reading them: that must never
+    hide a DAG the caller may read."""
+    if visible(principal, dag):
+        assert dag.deployment is not None and sees_deployment(principal, dag.deployment)
+        assert (
+            visible_deployments(principal, ["default", "staging", "prod"]).count(dag.deployment)
+            == 1
+        )
+
+
+@given(principals)
+def test_visible_deployments_keep_their_order_and_follow_the_role(principal: Principal) -> None:
+    every = ["prod", "default", "staging"]
+    seen = visible_deployments(principal, every)
+    assert seen == [d for d in every if d in seen]
+    if principal.role is not None:
+        assert seen == every, "a global role sees every deployment"
+    if principal.role is None and not principal.grants:
+        assert seen == []
+
+
+def test_deployment_selectors_combine_with_the_others() -> None:
+    grant = Grant(role="operator", owner_team="finance", deployment="staging")
+    fin = Principal(subject="fin", grants=(grant,))
+    staging = DagScope(dag_id="ledger", owner_team="finance", deployment="staging")
+    prod = DagScope(dag_id="ledger", owner_team="finance", deployment="prod")
+    other_team = DagScope(dag_id="ads", owner_team="marketing", deployment="staging")
+    assert decide(fin, "dags:trigger", staging).allowed
+    refused = decide(fin, "dags:trigger", prod)
+    assert not refused.allowed and "deployment=staging" in refused.reason
+    assert not decide(fin, "dags:read", other_team).allowed
+    assert visible_deployments(fin, ["prod", "staging"]) == ["staging"]
+    team_anywhere = Principal(subject="t", grants=(Grant(role="viewer", owner_team="finance"),))
+    assert visible_deployments(team_anywhere, ["prod", "staging"]) == ["prod", "staging"]
+    nothing = Principal(subject="n", grants=(Grant(role="admin"),))
+    assert visible_deployments(nothing, ["prod", "staging"]) == []

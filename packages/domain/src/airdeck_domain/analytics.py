@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 import msgspec
@@ -137,6 +137,12 @@ def _chronological(run: DagRun) -> tuple[bool, datetime, str]:
     return (moment is not None, moment or datetime.min, run.run_id)
 
 
+def oldest_first(runs: Iterable[DagRun]) -> list[DagRun]:
+    """``runs`` ordered by when they were to run (``run_after``, else their logical date,
+    queue time or start), oldest first; runs without any of these dates come first."""
+    return sorted(runs, key=_chronological)
+
+
 def overview(
     dag_id: str,
     runs: Sequence[DagRun],
@@ -150,7 +156,7 @@ def overview(
     date, queue time or start). Duration spread and success rate count finished runs only;
     queue delay every run that started. ``slowest`` tasks are ranked.
     """
-    ordered = sorted(runs, key=_chronological)
+    ordered = oldest_first(runs)
     bars = [run_bar(run) for run in ordered]
     finished = [bar for bar in bars if bar.state in FINISHED_RUN_STATES]
     succeeded = sum(1 for bar in finished if bar.state == "success")

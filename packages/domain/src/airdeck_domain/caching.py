@@ -17,6 +17,7 @@ from airdeck_domain.models import FINISHED_RUN_STATES, FINISHED_TASK_STATES
 STRUCTURE_TTL = 300.0
 DAG_LIST_TTL = 30.0
 HEALTH_TTL = 30.0
+VERSION_TTL = 300.0
 DAG_VERSION_TTL = 5.0
 """How often, at most, a DAG's detail (and so its version) is re-read for every request."""
 FINISHED_RUN_TTL = 600.0
@@ -87,6 +88,12 @@ def health(deployment: str) -> CacheRule:
     return CacheRule(key=f"{deployment}:health", ttl=HEALTH_TTL)
 
 
+def airflow_version(deployment: str) -> CacheRule:
+    """The Airflow version a deployment runs (its ``/version``): it changes only with an
+    upgrade, so it is re-read at most as often as a structure."""
+    return CacheRule(key=f"{deployment}:version", ttl=VERSION_TTL)
+
+
 def run(deployment: str, dag_id: str, run_id: str) -> CacheRule:
     """One run. How long it stays fresh depends on its state: see ``run_ttl``."""
     return CacheRule(key=f"{deployment}:run:{dag_id}:{run_id}", ttl=LIVE_TTL)
@@ -101,6 +108,18 @@ def run_ttl(run_state: str | None) -> float:
 def task_instances(deployment: str, dag_id: str, run_id: str, run_state: str | None) -> CacheRule:
     """A run's task instances, fresh as long as the run's state allows (``run_ttl``)."""
     return CacheRule(key=f"{deployment}:tis:{dag_id}:{run_id}", ttl=run_ttl(run_state))
+
+
+def earlier_tries(
+    deployment: str, dag_id: str, run_id: str, task_id: str, map_index: int, try_number: int
+) -> CacheRule:
+    """The tries of a task instance before its current one (``try_number``): Airflow's history
+    of them never changes, so they are kept as long as a finished run's data; a new try is a
+    new key."""
+    return CacheRule(
+        key=f"{deployment}:tries:{dag_id}:{run_id}:{task_id}:{map_index}:{try_number}",
+        ttl=FINISHED_RUN_TTL,
+    )
 
 
 def runs_generation(deployment: str, dag_id: str) -> str:
@@ -146,3 +165,14 @@ def run_keys(deployment: str, dag_id: str, run_id: str) -> tuple[str, ...]:
         task_instances(deployment, dag_id, run_id, None).key or "",
         last_run_key(deployment, dag_id),
     )
+
+
+def dag_timezone(deployment: str, dag_id: str) -> CacheRule:
+    """The time zone a DAG's schedule reads in: it changes only with the DAG's code, so it is
+    kept like a structure, for the calendar's many DAGs at once."""
+    return CacheRule(key=f"{deployment}:dag-timezone:{dag_id}", ttl=STRUCTURE_TTL)
+
+
+def runs_started_between(deployment: str, start: str, end: str) -> CacheRule:
+    """Every DAG's runs started in a calendar's window: re-read as often as the DAG list."""
+    return CacheRule(key=f"{deployment}:runs-between:{start}:{end}", ttl=DAG_LIST_TTL)

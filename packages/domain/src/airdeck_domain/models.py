@@ -114,10 +114,22 @@ class DagDetail(Dag, kw_only=True):
     product_description: str | None = None
 
 
-class DagPage(Page[Dag], kw_only=True, rename={"items": "dags"}):
-    """One page of DAGs; ``total`` counts all matches, not just this page."""
+class UnavailableDeployment(msgspec.Struct, kw_only=True):
+    """A deployment a list across deployments could not ask, and why (a sentence naming it,
+    never its address)."""
+
+    deployment: str
+    message: str
+
+
+class DagPage(Page[Dag], kw_only=True, rename={"items": "dags"}, omit_defaults=True):
+    """One page of DAGs; ``total`` counts all matches, not just this page. A page across
+    deployments (``?deployment=*``) names in ``unavailable`` the deployments it could not read
+    (their DAGs are missing from it, or their last runs); the field is left out when there are
+    none, so a page of one deployment reads exactly as it always has."""
 
     items: list[Dag]
+    unavailable: list[UnavailableDeployment] = msgspec.field(default_factory=list)
 
 
 class DagRun(msgspec.Struct, kw_only=True):
@@ -166,6 +178,8 @@ class TaskInstance(msgspec.Struct, kw_only=True):
     task_id: str
     map_index: int = -1
     state: str | None = None
+    queued_at: datetime | None = None
+    """When its try was last handed to the executor (Airflow's ``queued_when``)."""
     start_date: datetime | None = None
     end_date: datetime | None = None
     duration: float | None = None

@@ -10,16 +10,17 @@ from typing import Literal
 
 from airdeck_domain.models import FINISHED_RUN_STATES, FINISHED_TASK_STATES
 
-View = Literal["dag_list", "health", "run", "logs"]
+View = Literal["dag_list", "dag", "health", "run", "logs"]
 
-FIXED_SECONDS: dict[str, float] = {"dag_list": 15.0, "health": 30.0}
+FIXED_SECONDS: dict[str, float] = {"dag_list": 15.0, "dag": 10.0, "health": 30.0}
 BACKOFF_SECONDS: dict[str, tuple[float, ...]] = {"run": (2.0, 5.0, 10.0), "logs": (3.0, 5.0)}
 
 
 def next_interval(view: View, state: str | None = None, unchanged_polls: int = 0) -> float | None:
     """Seconds until the next poll of ``view``, or None to stop polling.
 
-    The DAG list (15 s) and health (30 s) poll at a fixed pace. A run view (``state``: the run's
+    The DAG list (15 s), a DAG's page (its header and runs, 10 s) and health (30 s) poll at a
+    fixed pace. A run view (``state``: the run's
     state) and a log view (``state``: the task's state) stop once finished; while active they
     poll every 2 s (run) or 3 s (logs) and back off (run: 5 s, then 10 s; logs: 5 s) after each
     poll that brought nothing new (``unchanged_polls``); any change resets the count to 0.

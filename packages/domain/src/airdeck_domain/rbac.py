@@ -4,12 +4,14 @@ Roles (README.md, "Security"): a ``viewer`` reads DAGs; an ``operator`` also tri
 reads logs and saves run configs; an ``admin`` may do everything, including clearing tasks,
 editing metadata, reading the audit log and reading the service's metrics. A ``Grant`` gives a
 role's permissions only on the DAGs that match all of its selectors (tag, owner team,
-environment) — e.g. an operator of ``team=finance``. Permissions about the whole service rather
-than some DAGs (``GLOBAL_PERMISSIONS``) come from a global role only, never from a grant.
+environment, Airflow deployment) — e.g. an operator of ``team=finance``, or of every DAG of the
+``staging`` deployment. Permissions about the whole service rather than some DAGs
+(``GLOBAL_PERMISSIONS``) come from a global role only, never from a grant.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal, get_args
 
 import msgspec
@@ -55,6 +57,8 @@ class Grant(msgspec.Struct, frozen=True, kw_only=True):
     tag: str | None = None
     owner_team: str | None = None
     environment: str | None = None
+    deployment: str | None = None
+    """The Airflow deployment (its id in Airdeck) whose DAGs the grant is about; None: any."""
 
     def describe(self) -> str:
         """``operator of team=finance`` style text."""
@@ -64,10 +68,19 @@ class Grant(msgspec.Struct, frozen=True, kw_only=True):
                 ("tag", self.tag),
                 ("team", self.owner_team),
                 ("environment", self.environment),
+                ("deployment", self.deployment),
             )
             if value is not None
         ]
         return f"{self.role} of {' '.join(selectors) or 'nothing'}"
+
+    @property
+    def selects(self) -> bool:
+        """Whether the grant sets a selector at all (one that sets none matches nothing)."""
+        return any(
+            value is not None
+            for value in (self.tag, self.owner_team, self.environment, self.deployment)
+        )
 
 
 class Principal(msgspec.Struct, frozen=True, kw_only=True):
@@ -80,12 +93,14 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class DagScope(msgspec.Struct, frozen=True, kw_only=True):
-    """What grants are matched against: a DAG's tags (Airflow's and custom), team, environment."""
+    """What grants are matched against: a DAG's tags (Airflow's and custom), team, environment,
+    and the deployment it lives in (None only where no deployment is known)."""
 
     dag_id: str
     tags: frozenset[str] = frozenset()
     owner_team: str | None = None
     environment: str | None = None
+    deployment: str | None = None
 
 
 class Decision(msgspec.Struct, frozen=True):
@@ -108,12 +123,13 @@ def scoped_permissions_of(role: str | None) -> frozenset[str]:
 
 def matches(grant: Grant, dag: DagScope) -> bool:
     """Whether a grant applies to a DAG: every selector it sets must match, and it sets one."""
-    if grant.tag is None and grant.owner_team is None and grant.environment is None:
+    if not grant.selects:
         return False
     return (
         (grant.tag is None or grant.tag in dag.tags)
         and (grant.owner_team is None or grant.owner_team == dag.owner_team)
         and (grant.environment is None or grant.environment == dag.environment)
+        and (grant.deployment is None or grant.deployment == dag.deployment)
     )
 
 
@@ -138,6 +154,26 @@ def decide(principal: Principal, permission: str, dag: DagScope | None) -> Decis
 def visible(principal: Principal, dag: DagScope) -> bool:
     """Whether the DAG shows up for the principal at all (it may read it)."""
     return decide(principal, "dags:read", dag).allowed
+
+
+def sees_deployment(principal: Principal, deployment: str) -> bool:
+    """Whether any DAG of ``deployment`` can show up for the principal: a global role sees every
+    deployment; a grant sees the one it names, or every one when it names none (its other
+    selectors may match DAGs anywhere). Never false for a deployment holding a DAG the
+    principal may read."""
+    if "dags:read" in permissions_of(principal.role):
+        return True
+    return any(
+        "dags:read" in scoped_permissions_of(g.role)
+        and g.selects
+        and g.deployment in (None, deployment)
+        for g in principal.grants
+    )
+
+
+def visible_deployments(principal: Principal, deployments: Iterable[str]) -> list[str]:
+    """The ``deployments`` the principal may see (``sees_deployment``), in their order."""
+    return [d for d in deployments if sees_deployment(principal, d)]
 
 
 def _who(principal: Principal) -> str:

@@ -25,6 +25,10 @@ from airdeck_api.services.cached import SharedCache
 from airdeck_api.services.configs import ConfigService
 from airdeck_api.services.context import RequestContext
 from airdeck_api.services.dags import DagService
+from airdeck_api.services.deployments import DeploymentService
+from airdeck_api.services.fleet import Fleet, addressed_deployment
+from airdeck_api.services.gantt import GanttService
+from airdeck_api.services.grid import GridService
 from airdeck_api.services.idempotency import Idempotency
 from airdeck_api.services.logs import LogService
 from airdeck_api.services.metadata import MetadataService
@@ -37,14 +41,16 @@ from airdeck_domain.rbac import Principal
 
 def provide_airflow(
     state: State,
+    principal: Injected[Principal],
     deployment: Annotated[
         str | None,
         QueryParameter(description="The Airflow deployment to ask (the default one when omitted)."),
     ] = None,
 ) -> AirflowClient:
-    """The client of the requested deployment (404 for an unknown name)."""
+    """The client of the requested deployment: 404 for a name that is not configured or that
+    the caller may not see (the same answer), 400 for ``*``."""
     deployments: Deployments = state.deployments
-    return deployments.get(deployment)
+    return deployments.get(addressed_deployment(principal, deployment, state.profiles))
 
 
 def provide_cache(state: State) -> SharedCache:
@@ -103,6 +109,31 @@ def provide_context(
     )
 
 
+def provide_fleet(
+    state: State,
+    principal: Injected[Principal],
+    cache: Injected[SharedCache],
+    db_session: Injected[AsyncSession],
+    audit: Injected[AuditTrail],
+    actor: Injected[Actor],
+) -> Fleet:
+    """Every deployment the caller may see, with a request context for each."""
+    return Fleet(
+        state.deployments,
+        state.profiles,
+        principal=principal,
+        cache=cache,
+        session=db_session,
+        audit=audit,
+        actor=actor,
+    )
+
+
+def provide_deployment_service(fleet: Injected[Fleet]) -> DeploymentService:
+    """Use cases across the deployments the caller may see."""
+    return DeploymentService(fleet)
+
+
 def provide_dag_service(context: Injected[RequestContext]) -> DagService:
     """DAG use cases for the requested deployment."""
     return DagService(context)
@@ -116,6 +147,16 @@ def provide_run_service(context: Injected[RequestContext]) -> RunService:
 def provide_overview_service(context: Injected[RequestContext]) -> OverviewService:
     """DAG overviews for the requested deployment."""
     return OverviewService(context)
+
+
+def provide_grid_service(context: Injected[RequestContext]) -> GridService:
+    """DAG grids for the requested deployment."""
+    return GridService(context)
+
+
+def provide_gantt_service(context: Injected[RequestContext]) -> GanttService:
+    """Run Gantts for the requested deployment."""
+    return GanttService(context)
 
 
 def provide_log_service(state: State, context: Injected[RequestContext]) -> LogService:
@@ -183,9 +224,13 @@ DEPENDENCIES = {
     "product": Provide(provide_product, sync_to_thread=False),
     "access": Provide(provide_access, sync_to_thread=False),
     "context": Provide(provide_context, sync_to_thread=False),
+    "fleet": Provide(provide_fleet, sync_to_thread=False),
+    "deployments": Provide(provide_deployment_service, sync_to_thread=False),
     "dags": Provide(provide_dag_service, sync_to_thread=False),
     "runs": Provide(provide_run_service, sync_to_thread=False),
     "overview": Provide(provide_overview_service, sync_to_thread=False),
+    "grid": Provide(provide_grid_service, sync_to_thread=False),
+    "gantt": Provide(provide_gantt_service, sync_to_thread=False),
     "logs": Provide(provide_log_service, sync_to_thread=False),
     "actions": Provide(provide_actions, sync_to_thread=False),
     "configs": Provide(provide_configs, sync_to_thread=False),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 
@@ -13,7 +13,7 @@ from litestar.config.app import AppConfig
 from litestar.config.cors import CORSConfig
 from litestar.plugins import InitPluginProtocol
 
-from airdeck_adapters.airflow import Deployments
+from airdeck_adapters.airflow import DeploymentConfig, Deployments
 from airdeck_adapters.cache import CacheStore, MemoryCache, RedisCache
 from airdeck_adapters.db import migrate
 from airdeck_adapters.db.engine import database_config
@@ -28,11 +28,13 @@ from airdeck_api.client_address import TrustedProxies, client_address_middleware
 from airdeck_api.controllers.actions import ActionController
 from airdeck_api.controllers.audit import AuditController
 from airdeck_api.controllers.dags import DagController
+from airdeck_api.controllers.deployments import DeploymentController
 from airdeck_api.controllers.health import HealthController
 from airdeck_api.controllers.logs import LogController
 from airdeck_api.controllers.metrics import MetricsController
 from airdeck_api.controllers.probes import ProbeController
 from airdeck_api.controllers.product import ConfigController, FavoriteController, MetadataController
+from airdeck_api.controllers.run_calendar import CalendarController
 from airdeck_api.controllers.runs import RunController
 from airdeck_api.dependencies import DEPENDENCIES
 from airdeck_api.dev_identity import dev_identity_middleware
@@ -43,6 +45,7 @@ from airdeck_api.log_config import install_handler, structlog_config
 from airdeck_api.metrics import AirflowMetrics
 from airdeck_api.problems import EXCEPTION_HANDLERS
 from airdeck_api.ratelimit import SignInAttempts, rate_limit_middleware
+from airdeck_api.schemas.deployments import DeploymentProfile
 from airdeck_api.services.cached import SharedCache
 from airdeck_api.services.logs import LogCursors
 from airdeck_api.services.reconcile import Reconciler
@@ -73,8 +76,10 @@ class AirdeckPlugin(InitPluginProtocol):
             route_handlers=[
                 DagController,
                 RunController,
+                CalendarController,
                 LogController,
                 HealthController,
+                DeploymentController,
                 ActionController,
                 FavoriteController,
                 MetadataController,
@@ -163,6 +168,7 @@ class AirdeckPlugin(InitPluginProtocol):
         cache = SharedCache(store, soft_deadline=settings.cache.soft_timeout)
         app.state.settings = self.settings
         app.state.deployments = deployments
+        app.state.profiles = profiles_of(settings.airflow.deployments)
         app.state.cache = cache
         app.state.local_users = self.local_users
         app.state.local_tokens = self.local_tokens
@@ -187,3 +193,18 @@ class AirdeckPlugin(InitPluginProtocol):
                 await reconciling
             await deployments.aclose()
             await cache.aclose()
+
+
+def profiles_of(configs: Sequence[DeploymentConfig]) -> tuple[DeploymentProfile, ...]:
+    """How each configured deployment is shown, the first one being the default."""
+    return tuple(
+        DeploymentProfile(
+            id=config.name,
+            name=config.display_name or config.name,
+            api_version=config.api_version,
+            environment=config.environment,
+            color=config.color,
+            default=index == 0,
+        )
+        for index, config in enumerate(configs)
+    )

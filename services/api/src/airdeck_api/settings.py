@@ -20,7 +20,9 @@ from limits import RateLimitItem
 from airdeck_adapters.airflow import ApiVersion, DeploymentConfig
 from airdeck_api.auth.users import UsersError, parse_role
 from airdeck_api.client_address import parse_networks
+from airdeck_api.deployments_file import read_deployments_file
 from airdeck_api.ratelimit import parse_limits
+from airdeck_domain.merging import ALL_DEPLOYMENTS
 
 AuthMode = Literal["local", "oidc", "dev"]
 LogFormat = Literal["json", "console"]
@@ -135,13 +137,19 @@ class AirflowSettings:
 
     @classmethod
     def read(cls, env: EnvReader, workers: int) -> AirflowSettings:
-        """The deployment of ``AIRDECK_AIRFLOW_URL`` and those of ``_AIRFLOW_DEPLOYMENTS``;
+        """The deployments of ``AIRDECK_DEPLOYMENTS_FILE``, or without one, the deployment of
+        ``AIRDECK_AIRFLOW_URL`` and those of ``_AIRFLOW_DEPLOYMENTS``;
         ``AIRDECK_AIRFLOW_MAX_IN_FLIGHT`` is shared out among the ``workers`` processes."""
         timeout = env.seconds("AIRFLOW_TIMEOUT", 10.0)
-        deployments = [*_main_deployment(env, timeout), *_extra_deployments(env, timeout)]
+        if env.text("DEPLOYMENTS_FILE"):
+            deployments = _file_deployments(env, timeout)
+        else:
+            deployments = [*_main_deployment(env, timeout), *_extra_deployments(env, timeout)]
         names = [d.name for d in deployments]
         if len(set(names)) != len(names):
             env.problem(f"Airflow deployment names must be unique, got {names}")
+        if ALL_DEPLOYMENTS in names:
+            env.problem(f"'{ALL_DEPLOYMENTS}' cannot name a deployment: it asks for all of them")
         # The bound is per deployment: each worker process takes its share of it.
         per_process = max(1, env.integer("AIRFLOW_MAX_IN_FLIGHT", 8) // max(1, workers))
         return cls(
@@ -358,6 +366,25 @@ class Settings:
         if reader.problems:
             raise SettingsError(reader.problems)
         return settings
+
+
+def _file_deployments(env: EnvReader, timeout: float) -> list[DeploymentConfig]:
+    """The deployments of ``AIRDECK_DEPLOYMENTS_FILE``, which lists every one: the variables
+    that would describe others are refused beside it rather than silently ignored."""
+    beside = [
+        f"AIRDECK_{name}"
+        for name in ("AIRFLOW_URL", "AIRFLOW_NAME", "AIRFLOW_API_VERSION", "AIRFLOW_DEPLOYMENTS")
+        if env.text(name)
+    ]
+    if beside:
+        env.problem(
+            f"AIRDECK_DEPLOYMENTS_FILE lists every deployment; unset {', '.join(beside)} "
+            "(or move what it describes into the file)"
+        )
+    read = read_deployments_file(Path(env.text("DEPLOYMENTS_FILE")), env.env, timeout)
+    for problem in read.problems:
+        env.problem(problem)
+    return read.deployments
 
 
 def _main_deployment(env: EnvReader, timeout: float) -> list[DeploymentConfig]:

@@ -37,5 +37,7 @@ def state_badge(state: rx.Var[str] | str) -> rx.Component:
         state,
         color_scheme=rx.match(state, *[(k, v) for k, v in STATE_COLORS.items()], "gray"),
         variant="soft",
+        # Radix's soft badge text is too faint on its tint for small type (axe-core's contrast).
+        high_contrast=True,
         class_name="state-badge",
     )

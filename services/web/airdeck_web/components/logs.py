@@ -110,6 +110,22 @@ def log_viewer() -> rx.Component:
             ],
             rx.text(LogState.match_label, size="1", id="log-matches"),
             rx.spacer(),
+            rx.cond(
+                LogState.tries.length() > 1,
+                rx.hstack(
+                    # Reflex's Text knows no html_for (it would land in its style).
+                    rx.text("Try", size="1", as_="label", custom_attrs={"htmlFor": "log-try"}),
+                    rx.select(
+                        LogState.tries,
+                        value=LogState.try_shown,
+                        on_change=LogState.choose_try,
+                        size="1",
+                        id="log-try",
+                    ),
+                    align="center",
+                    spacing="1",
+                ),
+            ),
             rx.button(
                 "Download",
                 size="1",

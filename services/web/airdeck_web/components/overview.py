@@ -178,6 +178,7 @@ def overview_tab() -> rx.Component:
             rx.switch(
                 checked=DagState.overview_as_table,
                 on_change=DagState.set_overview_as_table,
+                aria_label="Show as tables",
                 id="overview-as-table",
             ),
             align="center",

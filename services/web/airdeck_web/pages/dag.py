@@ -1,4 +1,4 @@
-"""/workflows/[dag_id]: a DAG's overview, runs, graph and details, and the trigger dialog."""
+"""/workflows/[dag_id]: a DAG's overview, grid, runs, graph and details, and the trigger dialog."""
 
 from __future__ import annotations
 
@@ -7,53 +7,18 @@ from typing import Any
 import reflex as rx
 
 from airdeck_web.components.badges import state_badge
+from airdeck_web.components.deployments import page_badge
 from airdeck_web.components.graph import graph_view
+from airdeck_web.components.grid import grid_tab
 from airdeck_web.components.layout import layout
 from airdeck_web.components.overview import overview_tab
 from airdeck_web.components.tables import data_table
 from airdeck_web.components.times import relative_time
+from airdeck_web.components.trigger_form import field_input, raw_editor
 from airdeck_web.states.dag import RUNS_PAGE, DagState
 
 # mypy resolves an rx.Field[dict] state var to an ArrayVar (it picks the wrong overload of
 # Field.__get__); Reflex makes it an ObjectVar, so its lookups carry a type: ignore.
-
-
-def field_input(field: Any) -> rx.Component:
-    name = field["name"].to(str)
-    return rx.vstack(
-        rx.text(field["name"], weight="bold", size="2"),
-        rx.cond(
-            field["kind"] == "enum",
-            rx.select(
-                field["options"].to(list[str]),
-                value=DagState.values.get(name, ""),  # type: ignore[attr-defined]
-                on_change=lambda v: DagState.set_value(name, v),
-                name=name,
-            ),
-            rx.input(
-                value=DagState.values.get(name, ""),  # type: ignore[attr-defined]
-                on_change=lambda v: DagState.set_value(name, v),
-                type=rx.cond(
-                    (field["kind"] == "integer") | (field["kind"] == "number"), "number", "text"
-                ),
-                id="field-" + name,
-                width="100%",
-            ),
-        ),
-        rx.text(field["description"], " ", field["bounds"], size="1", color_scheme="gray"),
-        rx.cond(
-            DagState.field_errors.contains(name),
-            rx.text(
-                DagState.field_errors.get(name, ""),  # type: ignore[attr-defined]
-                color_scheme="red",
-                size="1",
-                class_name="field-error",
-                id="error-" + name,
-            ),
-        ),
-        width="100%",
-        spacing="1",
-    )
 
 
 def trigger_dialog() -> rx.Component:
@@ -62,7 +27,10 @@ def trigger_dialog() -> rx.Component:
             rx.dialog.title("Trigger ", DagState.dag_id),
             rx.hstack(
                 rx.switch(
-                    checked=DagState.raw_mode, on_change=DagState.set_raw_mode, id="raw-mode"
+                    checked=DagState.raw_mode,
+                    on_change=DagState.set_raw_mode,
+                    id="raw-mode",
+                    aria_label="Raw JSON",
                 ),
                 rx.text("Raw JSON", size="2"),
                 rx.spacer(),
@@ -83,21 +51,15 @@ def trigger_dialog() -> rx.Component:
             ),
             rx.cond(
                 DagState.raw_mode,
-                rx.text_area(
-                    value=DagState.raw_conf,
-                    on_change=DagState.set_raw_conf,
-                    rows="8",
-                    font_family="monospace",
-                    width="100%",
-                    id="raw-conf",
-                ),
-                rx.vstack(rx.foreach(DagState.fields, field_input), width="100%", spacing="3"),
+                raw_editor(),
+                rx.vstack(rx.foreach(DagState.fields, field_input), width="100%", spacing="4"),
             ),
             rx.form(
                 rx.hstack(
                     rx.input(
                         placeholder="Save as… (config name)", name="config_name", id="config-name"
                     ),
+                    rx.checkbox("Shared", name="shared", size="1", id="config-shared"),
                     rx.button(
                         "Save config", size="1", variant="soft", type="submit", id="save-config"
                     ),
@@ -162,8 +124,37 @@ def runs_tab() -> rx.Component:
                 value=DagState.run_state,
                 on_change=DagState.set_run_state,
             ),
-            rx.text(DagState.runs_total, " runs", size="2"),
+            rx.text(DagState.runs_total, " runs", size="2", id="runs-total"),
+            rx.spacer(),
+            rx.form(
+                rx.hstack(
+                    rx.input(
+                        name="conf",
+                        placeholder="conf: region=apac days=3",
+                        default_value=DagState.conf_search,
+                        aria_label="Find runs by their conf",
+                        id="conf-search",
+                        width="260px",
+                    ),
+                    rx.button("Find", type="submit", variant="soft", id="conf-search-submit"),
+                    spacing="2",
+                ),
+                on_submit=DagState.search_conf,
+            ),
             align="center",
+            width="100%",
+        ),
+        rx.cond(
+            DagState.conf_error != "",
+            rx.callout(DagState.conf_error, color_scheme="red", size="1", id="conf-search-error"),
+        ),
+        rx.cond(
+            DagState.conf_search != "",
+            rx.text(
+                "Runs triggered through Airdeck with this conf.",
+                size="1",
+                color_scheme="gray",
+            ),
         ),
         rx.cond(
             DagState.runs.length() > 0,
@@ -171,9 +162,13 @@ def runs_tab() -> rx.Component:
             rx.center(
                 rx.text(
                     rx.cond(
-                        DagState.run_state == "all",
-                        "No runs yet.",
-                        "No runs in this state.",
+                        DagState.conf_search != "",
+                        "No runs with this conf.",
+                        rx.cond(
+                            DagState.run_state == "all",
+                            "No runs yet.",
+                            "No runs in this state.",
+                        ),
                     ),
                     color_scheme="gray",
                 ),
@@ -196,6 +191,83 @@ def runs_tab() -> rx.Component:
                 on_click=DagState.go_to_runs_page((DagState.runs_page + 1).to(int)),
                 disabled=DagState.runs_page * RUNS_PAGE >= DagState.runs_total,
             ),
+        ),
+        width="100%",
+    )
+
+
+def config_row(config: Any) -> rx.Component:
+    """A saved config: rename it, share or unshare it, delete it, or run with it."""
+    return rx.table.row(
+        rx.table.cell(
+            rx.form(
+                rx.hstack(
+                    rx.el.input(type="hidden", name="config_id", value=config["id"].to(str)),
+                    rx.input(
+                        name="name",
+                        default_value=config["name"].to(str),
+                        size="1",
+                        aria_label="Config name",
+                        class_name="config-name",
+                    ),
+                    rx.button("Rename", size="1", variant="ghost", type="submit"),
+                    align="center",
+                ),
+                on_submit=DagState.rename_config,
+            )
+        ),
+        rx.table.cell(rx.code(config["conf"].to_string(), size="1")),
+        rx.table.cell(config["created_by"]),
+        rx.table.cell(
+            rx.switch(
+                checked=config["shared"].to(bool),
+                on_change=lambda shared: DagState.share_config(config["id"].to(str), shared),
+                size="1",
+                class_name="config-shared",
+                aria_label="Shared",
+            )
+        ),
+        rx.table.cell(
+            rx.hstack(
+                rx.cond(
+                    DagState.can_trigger,
+                    rx.button(
+                        "Run with this config",
+                        size="1",
+                        variant="soft",
+                        on_click=DagState.run_config(config["id"].to(str)),
+                        class_name="config-run",
+                    ),
+                ),
+                rx.button(
+                    "Delete",
+                    size="1",
+                    variant="soft",
+                    color_scheme="red",
+                    on_click=DagState.delete_config(config["id"].to(str)),
+                    class_name="config-delete",
+                ),
+            )
+        ),
+        class_name="config-row",
+        data_name=config["name"].to(str),
+    )
+
+
+def configs_section() -> rx.Component:
+    """The DAG's saved configs this person sees (their own and the shared ones)."""
+    return rx.vstack(
+        rx.heading("Saved configs", size="3"),
+        rx.cond(
+            DagState.config_message != "",
+            rx.callout(DagState.config_message, color_scheme="red", size="1", id="config-message"),
+        ),
+        rx.cond(
+            DagState.configs.length() > 0,
+            data_table(
+                ("Name", "Conf", "By", "Shared", ""), DagState.configs, config_row, id="configs"
+            ),
+            rx.text("None yet: save one from the trigger dialog.", color_scheme="gray", size="2"),
         ),
         width="100%",
     )
@@ -231,6 +303,14 @@ def details_tab() -> rx.Component:
                         placeholder="custom tags, comma-separated",
                         default_value=DagState.custom_tags_text,
                     ),
+                    rx.input(
+                        name="description",
+                        placeholder="description",
+                        default_value=DagState.dag.get("product_description", ""),  # type: ignore[attr-defined]
+                        id="metadata-description",
+                        aria_label="Description",
+                        width="320px",
+                    ),
                     rx.button("Save metadata", type="submit", size="2"),
                     rx.text(DagState.metadata_message, size="1"),
                     align="center",
@@ -239,6 +319,7 @@ def details_tab() -> rx.Component:
                 id="metadata-form",
             ),
         ),
+        configs_section(),
         rx.heading("Params", size="3"),
         rx.code_block(DagState.params_json, language="json", width="100%"),
         rx.heading("Documentation", size="3"),
@@ -256,6 +337,7 @@ def dag_page() -> rx.Component:
         rx.hstack(
             rx.link("← DAGs", href="/workflows"),
             rx.heading(DagState.title, size="7", id="dag-title"),
+            page_badge(),
             rx.cond(
                 DagState.shows_dag_id,
                 rx.code(DagState.dag_id, variant="ghost", color_scheme="gray", id="dag-id"),
@@ -291,11 +373,13 @@ def dag_page() -> rx.Component:
         rx.tabs.root(
             rx.tabs.list(
                 rx.tabs.trigger("Overview", value="overview"),
+                rx.tabs.trigger("Grid", value="grid"),
                 rx.tabs.trigger("Runs", value="runs"),
                 rx.tabs.trigger("Graph", value="graph"),
                 rx.tabs.trigger("Details", value="details"),
             ),
             rx.tabs.content(overview_tab(), value="overview", padding_top="12px"),
+            rx.tabs.content(grid_tab(), value="grid", padding_top="12px"),
             rx.tabs.content(runs_tab(), value="runs", padding_top="12px"),
             rx.tabs.content(
                 graph_view(

@@ -1,4 +1,4 @@
-"""/workflows/[dag_id]/runs/[run_id]: the run's graph and grid, and the task drawer."""
+"""/workflows/[dag_id]/runs/[run_id]: the run's graph, grid and Gantt, and the task drawer."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ from typing import Any
 import reflex as rx
 
 from airdeck_web.components.badges import state_badge
+from airdeck_web.components.clear import clear_dialog
+from airdeck_web.components.gantt import gantt_tab
 from airdeck_web.components.graph import graph_view
 from airdeck_web.components.layout import layout
 from airdeck_web.components.logs import log_viewer
 from airdeck_web.components.tables import data_table
 from airdeck_web.components.times import relative_time
+from airdeck_web.states.clear import ClearState
 from airdeck_web.states.run import RunState
 
 # mypy resolves an rx.Field[dict] state var to an ArrayVar (it picks the wrong overload of
@@ -134,9 +137,9 @@ def drawer() -> rx.Component:
                         RunState.can_clear,
                         rx.hstack(
                             rx.button(
-                                "Clear & retry",
+                                "Clear & retry…",
                                 size="1",
-                                on_click=RunState.clear_task,
+                                on_click=ClearState.open_clear,
                                 id="clear-task",
                             ),
                             rx.button(
@@ -176,6 +179,7 @@ def drawer() -> rx.Component:
                 overflow_y="auto",
                 box_shadow="-8px 0 24px rgba(0, 0, 0, 0.25)",
                 background_color="var(--color-panel-solid)",
+                aria_labelledby="drawer-title",
                 id="drawer",
             )
         ),
@@ -199,7 +203,9 @@ def run_page() -> rx.Component:
         ),
         rx.tabs.root(
             rx.tabs.list(
-                rx.tabs.trigger("Graph", value="graph"), rx.tabs.trigger("Grid", value="grid")
+                rx.tabs.trigger("Graph", value="graph"),
+                rx.tabs.trigger("Grid", value="grid"),
+                rx.tabs.trigger("Gantt", value="gantt"),
             ),
             rx.tabs.content(
                 graph_view(
@@ -222,8 +228,11 @@ def run_page() -> rx.Component:
                 value="grid",
                 padding_top="12px",
             ),
-            default_value="graph",
+            rx.tabs.content(gantt_tab(), value="gantt", padding_top="12px"),
+            value=RunState.tab,
+            on_change=RunState.show_tab,
             margin_top="16px",
         ),
         drawer(),
+        clear_dialog(),
     )

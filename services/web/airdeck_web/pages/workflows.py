@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from airdeck_web.components.badges import state_badge
+from airdeck_web.components.deployments import deployments_health, row_badge
 from airdeck_web.components.layout import layout
 from airdeck_web.components.times import relative_time
 from airdeck_web.states.workflows import PAGE_SIZES, WorkflowsState
@@ -58,6 +59,7 @@ def filter_input(name: str, placeholder: str, width: str) -> rx.Component:
         placeholder=placeholder,
         value=getattr(WorkflowsState, name),
         on_change=WorkflowsState.set_filter(name).debounce(300),
+        aria_label=placeholder.removesuffix("…"),
         id=name,
         width=width,
     )
@@ -69,14 +71,23 @@ def dag_row(dag: Any) -> rx.Component:
             rx.icon_button(
                 rx.cond(dag["is_favorite"], rx.icon("star", fill="gold"), rx.icon("star")),
                 variant="ghost",
-                on_click=WorkflowsState.toggle_favorite(dag["dag_id"], dag["is_favorite"]),
+                on_click=WorkflowsState.toggle_favorite(
+                    dag["dag_id"], dag["is_favorite"], dag["deployment"]
+                ),
                 class_name="favorite",
                 aria_label="favorite",
             )
         ),
         rx.table.cell(
-            rx.link(
-                dag["dag_id"], href="/workflows/" + dag["dag_id"].to(str), class_name="dag-link"
+            rx.hstack(
+                rx.link(
+                    dag["dag_id"],
+                    href="/workflows/" + dag["dag_id"].to(str) + dag["deployment_query"].to(str),
+                    class_name="dag-link",
+                ),
+                row_badge(dag),
+                align="center",
+                spacing="2",
             ),
             rx.cond(
                 dag["display_name"] != dag["dag_id"],
@@ -91,8 +102,8 @@ def dag_row(dag: Any) -> rx.Component:
         rx.table.cell(
             rx.cond(
                 dag["is_paused"],
-                rx.badge("paused", color_scheme="gray"),
-                rx.badge("active", color_scheme="green"),
+                rx.badge("paused", color_scheme="gray", high_contrast=True),
+                rx.badge("active", color_scheme="green", high_contrast=True),
             )
         ),
         rx.table.cell(
@@ -101,7 +112,10 @@ def dag_row(dag: Any) -> rx.Component:
                     WorkflowsState.can_trigger,
                     rx.link(
                         rx.button("Trigger", size="1", class_name="trigger-button"),
-                        href="/workflows/" + dag["dag_id"].to(str) + "?trigger=1",
+                        href="/workflows/"
+                        + dag["dag_id"].to(str)
+                        + dag["deployment_query"].to(str)
+                        + "&trigger=1",
                     ),
                 ),
                 rx.cond(
@@ -111,13 +125,16 @@ def dag_row(dag: Any) -> rx.Component:
                         size="1",
                         variant="soft",
                         class_name="pause-button",
-                        on_click=WorkflowsState.toggle_pause(dag["dag_id"], dag["is_paused"]),
+                        on_click=WorkflowsState.toggle_pause(
+                            dag["dag_id"], dag["is_paused"], dag["deployment"]
+                        ),
                     ),
                 ),
             )
         ),
         class_name="dag-row",
         data_dag_id=dag["dag_id"],
+        data_deployment=dag["deployment"],
     )
 
 
@@ -127,23 +144,46 @@ def workflows() -> rx.Component:
         rx.hstack(
             rx.heading("DAGs", size="7"),
             rx.spacer(),
-            *[health_dot(p) for p in ("scheduler", "db", "dag_processor", "triggerer")],
+            rx.cond(
+                WorkflowsState.shows_health_bar,
+                rx.hstack(
+                    *[health_dot(p) for p in ("scheduler", "db", "dag_processor", "triggerer")],
+                    align="center",
+                    spacing="4",
+                ),
+            ),
             align="center",
             spacing="4",
         ),
+        deployments_health(),
         rx.cond(
             WorkflowsState.banner != "",
             rx.callout(WorkflowsState.banner, color_scheme="red", margin_y="12px", id="banner"),
+        ),
+        rx.foreach(
+            WorkflowsState.unavailable,
+            lambda down: rx.callout(
+                "Deployment '"
+                + down["deployment"].to(str)
+                + "' is unavailable, its DAGs are not listed: "
+                + down["message"].to(str),
+                color_scheme="amber",
+                margin_y="4px",
+                class_name="deployment-unavailable",
+                data_deployment=down["deployment"],
+            ),
         ),
         rx.hstack(
             filter_input("search", "Search DAG id…", "260px"),
             filter_input("tag", "Tag", "120px"),
             filter_input("owner", "Owner", "120px"),
+            filter_input("team", "Team", "120px"),
             filter_input("environment", "Environment", "130px"),
             rx.select(
                 ["all", "active", "paused"],
                 value=WorkflowsState.status,
                 on_change=WorkflowsState.set_status,
+                custom_attrs={"aria-label": "Status"},
                 id="status",
             ),
             rx.checkbox(
@@ -156,6 +196,7 @@ def workflows() -> rx.Component:
             rx.button("Refresh", on_click=WorkflowsState.load, variant="soft"),
             margin_y="16px",
             align="center",
+            wrap="wrap",
         ),
         rx.cond(
             WorkflowsState.dags.length() > 0,
@@ -212,6 +253,7 @@ def workflows() -> rx.Component:
                 value=WorkflowsState.page_size,
                 on_change=WorkflowsState.set_page_size,
                 id="page-size",
+                custom_attrs={"aria-label": "DAGs per page"},
                 size="1",
             ),
             rx.text("per page", size="1", color_scheme="gray"),

@@ -39,6 +39,9 @@ class AuthState(rx.State):
     session_expired: rx.Field[bool] = rx.field(False)
     """Whether the sign-in must be renewed: the renewal dialog is open over the page."""
     reauth_error: rx.Field[str] = rx.field("")
+    deployment: rx.Field[str] = rx.field("")
+    """The Airflow deployment the pages about one DAG or run address ("": the API's default);
+    see ``DeploymentsState``."""
     # Backend-only (leading underscore): Reflex never sends these to the browser.
     _token: str = ""
     _refresh_token: str = ""
@@ -47,10 +50,15 @@ class AuthState(rx.State):
     _next_path: str = ""
 
     def api(self) -> AirdeckApi:
-        """A client acting as this user, from this browser's address; a 401 answer wakes the
-        tab's session watcher."""
+        """A client acting as this user, from this browser's address, asking the deployment
+        this tab addresses; a 401 answer wakes the tab's session watcher."""
         refused = partial(SESSION_WATCHES.refused, self.router.session.client_token)
-        return AirdeckApi(self._token, client_ip=self._client_ip(), on_refused=refused)
+        return AirdeckApi(
+            self._token,
+            client_ip=self._client_ip(),
+            on_refused=refused,
+            deployment=self.deployment,
+        )
 
     def _keep(self, token: str, expires_in: int | None, refresh_token: str | None = None) -> None:
         """Hold a new token, and when to renew it."""
@@ -80,6 +88,10 @@ class AuthState(rx.State):
         return "metadata:write" in self.permissions
 
     @rx.var
+    def can_read_audit(self) -> bool:
+        return "audit:read" in self.permissions or "audit:read" in self.scoped_permissions
+
+    @rx.var
     def can_read_logs(self) -> bool:
         return "logs:read" in self.permissions or "logs:read" in self.scoped_permissions
 
@@ -101,6 +113,7 @@ class AuthState(rx.State):
         self.role = ""
         self.permissions = []
         self.scoped_permissions = []
+        self.deployment = ""
 
     @event
     async def sign_in(self, form: dict[str, Any]) -> Any:

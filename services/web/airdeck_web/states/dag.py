@@ -2,74 +2,40 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 import reflex as rx
 
-from airdeck_domain.conf import validate_conf
+from airdeck_domain.polling import next_interval
 from airdeck_web.api_client import ApiError
+from airdeck_web.conf_search import conf_params
 from airdeck_web.flow_elements import flow_edges, flow_nodes, graph_params, group_ids, toggled
 from airdeck_web.overview_rows import headline, run_rows, task_rows
+from airdeck_web.param_form import (
+    FieldRow,
+    MisfitError,
+    chosen,
+    conf_from_raw,
+    conf_from_values,
+    conf_json,
+    default_values,
+    field_problems,
+    form_fields,
+    form_problems,
+    toggled_choice,
+    values_from_conf,
+    values_from_raw,
+)
 from airdeck_web.rows import shown
 from airdeck_web.states.auth import AuthState
 from airdeck_web.states.event import event
+from airdeck_web.tabs import Presence
 
 RUNS_PAGE = 20
+DAG_ROUTE = "/workflows/[dag_id]"
 OVERVIEW_RUNS = 25
-
-
-def form_fields(schema: dict[str, Any]) -> list[dict[str, Any]]:
-    """One form field per property of the params schema."""
-    fields = []
-    for name, prop in (schema.get("properties") or {}).items():
-        kind = prop.get("type", "string")
-        if isinstance(kind, list):
-            kind = next((k for k in kind if k != "null"), "string")
-        fields.append(
-            {
-                "name": name,
-                "kind": "enum" if prop.get("enum") else kind,
-                "options": [str(o) for o in prop.get("enum") or []],
-                "description": prop.get("description") or "",
-                "default": "" if prop.get("default") is None else str(prop.get("default")),
-                "bounds": " ".join(
-                    part
-                    for part in (
-                        f"min {prop['minimum']}" if "minimum" in prop else "",
-                        f"max {prop['maximum']}" if "maximum" in prop else "",
-                    )
-                    if part
-                ),
-            }
-        )
-    return fields
-
-
-def conf_from_form(fields: list[dict[str, Any]], values: dict[str, str]) -> dict[str, Any]:
-    """The conf a filled form means: numbers as numbers, empty optional fields left out."""
-    conf: dict[str, Any] = {}
-    for field in fields:
-        raw = values.get(field["name"], field["default"])
-        if raw == "":
-            continue
-        if field["kind"] == "integer":
-            try:
-                conf[field["name"]] = int(raw)
-                continue
-            except ValueError:
-                pass
-        if field["kind"] == "number":
-            try:
-                conf[field["name"]] = float(raw)
-                continue
-            except ValueError:
-                pass
-        if field["kind"] == "boolean":
-            conf[field["name"]] = raw.lower() in ("true", "1", "yes")
-            continue
-        conf[field["name"]] = raw
-    return conf
 
 
 class DagState(AuthState):
@@ -80,6 +46,10 @@ class DagState(AuthState):
     runs_total: rx.Field[int] = rx.field(0)
     runs_page: rx.Field[int] = rx.field(1)
     run_state: rx.Field[str] = rx.field("all")
+    conf_search: rx.Field[str] = rx.field("")
+    """Runs triggered through Airdeck with this conf (``key=value`` pairs), or all runs."""
+    conf_error: rx.Field[str] = rx.field("")
+    watching: rx.Field[bool] = rx.field(False)
     tab: rx.Field[str] = rx.field("overview")
     overview_dag: rx.Field[str] = rx.field("")
     overview_runs: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
@@ -91,27 +61,34 @@ class DagState(AuthState):
     structure_edges: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
     structure_collapsed: rx.Field[list[str]] = rx.field(default_factory=list)
     structure_dag: rx.Field[str] = rx.field("")
-    fields: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
+    fields: rx.Field[list[FieldRow]] = rx.field(default_factory=list)
     values: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
+    """Each trigger field's widget text (airdeck_web.param_form)."""
     field_errors: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
     dialog_open: rx.Field[bool] = rx.field(False)
     raw_mode: rx.Field[bool] = rx.field(False)
     raw_conf: rx.Field[str] = rx.field("{}")
+    raw_error: rx.Field[str] = rx.field("")
+    _params_schema: dict[str, Any] = {}
+    """The schema the trigger form was drawn from (polls may refresh ``dag`` meanwhile)."""
     note: rx.Field[str] = rx.field("")
     trigger_error: rx.Field[str] = rx.field("")
     last_triggered: rx.Field[str] = rx.field("")
     configs: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
     metadata_message: rx.Field[str] = rx.field("")
+    config_message: rx.Field[str] = rx.field("")
 
     @event
     async def save_metadata(self, form: dict[str, Any]) -> None:
-        """Admins: set environment, owner team and custom tags (comma-separated)."""
+        """Admins: set environment, owner team, custom tags (comma-separated) and the
+        product's description of the DAG."""
         body = {
             "environment": str(form.get("environment", "")).strip() or None,
             "owner_team": str(form.get("owner_team", "")).strip() or None,
             "custom_tags": [
                 t.strip() for t in str(form.get("custom_tags", "")).split(",") if t.strip()
             ],
+            "description": str(form.get("description", "")).strip() or None,
         }
         try:
             async with self.api() as api:
@@ -157,18 +134,64 @@ class DagState(AuthState):
     def dag_id(self) -> str:
         return str(self.router.page.params.get("dag_id", ""))
 
-    async def _runs(self) -> None:
+    def _runs_params(self) -> dict[str, Any]:
         params: dict[str, Any] = {"page": self.runs_page, "limit": RUNS_PAGE}
         if self.run_state != "all":
             params["state"] = self.run_state
-        async with self.api() as api:
-            body = await api.orchestrator("GET", "dags", self.dag_id, "runs", params=params)
+        params.update(conf_params(self.conf_search))
+        return params
+
+    def _show_runs(self, body: dict[str, Any]) -> None:
         self.runs_total = int(body["total"])
         self.runs = [shown(r, "duration_seconds") for r in body["runs"]]
 
+    async def _runs(self) -> None:
+        async with self.api() as api:
+            body = await api.orchestrator(
+                "GET", "dags", self.dag_id, "runs", params=self._runs_params()
+            )
+        self._show_runs(body)
+
+    @event(background=True)
+    async def watch(self) -> None:
+        """Refresh the header and the runs shown at the polling policy's pace while a DAG's
+        page is on screen (and its tab there); one watcher per tab, following the DAG shown.
+
+        The state is locked only to read what to ask and to apply the answer, never while the
+        API answers, so the reader's clicks never wait for a poll."""
+        async with self:
+            if self.watching:
+                return
+            self.watching = True
+        pace = next_interval("dag") or 10.0
+        presence = Presence(self.router.session.client_token)
+        while True:
+            await asyncio.sleep(pace)
+            async with self:
+                if self.router.page.path != DAG_ROUTE or presence.gone():
+                    self.watching = False
+                    return
+                api, dag_id, params = self.api(), self.dag_id, self._runs_params()
+            try:
+                async with api:
+                    dag = await api.orchestrator("GET", "dags", dag_id)
+                    runs = await api.orchestrator("GET", "dags", dag_id, "runs", params=params)
+                problem = ""
+            except ApiError as exc:
+                dag, runs, problem = {}, {}, exc.detail
+            async with self:
+                # The person may have moved to another DAG or page meanwhile: apply nothing.
+                if self.dag_id != dag_id or self._runs_params() != params:
+                    continue
+                self.error = problem
+                if not problem:
+                    self.dag = dag["dag"]
+                    self._show_runs(runs)
+
     @event
-    async def load(self) -> None:
-        """Fetch the DAG and its runs; open the trigger dialog when the URL asks for it."""
+    async def load(self) -> Any:
+        """Fetch the DAG and its runs (and the open tab's data); open the trigger dialog when
+        the URL asks for it."""
         self.error = ""
         if self.overview_dag != self.dag_id:
             self.overview_dag, self.overview_runs, self.overview_tasks = "", [], []
@@ -179,14 +202,32 @@ class DagState(AuthState):
                 configs = await api.orchestrator("GET", "dags", self.dag_id, "configs")
             self.dag = body["dag"]
             self.configs = configs["configs"]
-            self.fields = form_fields(self.dag.get("params_schema") or {})
+            self._params_schema = self.dag.get("params_schema") or {}
+            self.fields = form_fields(self._params_schema)
+            self._reset_form()
             await self._runs()
             if self.tab == "overview":
                 await self._overview()
         except ApiError as exc:
             self.error = exc.detail
-            return
+            return None
         self.dialog_open = self.router.page.params.get("trigger") == "1" and bool(self.dag)
+        return _load_grid() if self.tab == "grid" else None
+
+    @event
+    async def search_conf(self, form: dict[str, Any]) -> None:
+        """Show only the runs triggered with the form's conf (blank: every run)."""
+        text = str(form.get("conf", "")).strip()
+        try:
+            conf_params(text)
+        except ValueError as exc:
+            self.conf_error = str(exc)
+            return
+        self.conf_search, self.conf_error, self.runs_page = text, "", 1
+        try:
+            await self._runs()
+        except ApiError as exc:
+            self.conf_error = exc.detail
 
     @event
     async def set_run_state(self, value: str) -> None:
@@ -215,8 +256,11 @@ class DagState(AuthState):
         self.overview_as_table = value
 
     @event
-    async def set_tab(self, value: str) -> None:
+    async def set_tab(self, value: str) -> Any:
         self.tab = value
+        if value == "grid":
+            # Chained here, the grid is fetched as soon as the tab is, not a round trip later.
+            return _load_grid()
         if value == "overview" and self.overview_dag != self.dag_id:
             try:
                 await self._overview()
@@ -260,25 +304,39 @@ class DagState(AuthState):
     @event
     def open_trigger(self) -> None:
         self.dialog_open = True
-        self.field_errors = {}
-        self.trigger_error = ""
-        self.values = {f["name"]: f["default"] for f in self.fields}
-        self.raw_conf = json.dumps(conf_from_form(self.fields, self.values), indent=2)
+        self._reset_form()
+
+    def _reset_form(self) -> None:
+        """The trigger form (and its raw JSON) at the params' defaults, with no errors."""
+        self.field_errors, self.trigger_error, self.raw_error = {}, "", ""
+        self.values = default_values(self._params_schema)
+        self.raw_conf = conf_json(conf_from_values(self._params_schema, self.values)[0])
 
     @event
     def close_trigger(self) -> None:
         self.dialog_open = False
 
-    def _local_errors(self) -> dict[str, str]:
-        """The form's problems by the DAG's params schema, found before anything is sent."""
-        conf = conf_from_form(self.fields, self.values)
-        return validate_conf(self.dag.get("params_schema") or {}, conf)
+    @rx.var
+    def ticked(self) -> dict[str, list[str]]:
+        """The options ticked in each set of choices of the trigger form."""
+        return chosen(self.fields, self.values)
 
     @event
     def set_value(self, name: str, value: str) -> None:
-        """Take a field's new value and show at once whether the schema accepts it."""
+        """Take a field's new widget text and show at once whether the schema accepts it."""
+        self._take_value(name, value)
+
+    @event
+    def set_switch(self, name: str, on: bool) -> None:
+        self._take_value(name, "true" if on else "false")
+
+    @event
+    def toggle_choice(self, name: str, option: str, on: bool) -> None:
+        self._take_value(name, toggled_choice(self.values.get(name, ""), option, on))
+
+    def _take_value(self, name: str, value: str) -> None:
         self.values = {**self.values, name: value}
-        problems = self._local_errors()
+        _, problems = form_problems(self._params_schema, self.values)
         self.field_errors = {
             **{k: v for k, v in self.field_errors.items() if k != name},
             **({name: problems[name]} if name in problems else {}),
@@ -286,13 +344,33 @@ class DagState(AuthState):
 
     @event
     def set_raw_mode(self, value: bool) -> None:
+        """Switch between the form and raw JSON, carrying the conf across; a side that cannot
+        take it keeps the dialog where it is and says why."""
         if value:
-            self.raw_conf = json.dumps(conf_from_form(self.fields, self.values), indent=2)
+            conf, unreadable = conf_from_values(self._params_schema, self.values)
+            if unreadable:
+                self.field_errors = {**self.field_errors, **unreadable}
+                self.trigger_error = "Fix the fields marked in red to see them as raw JSON."
+                return
+            self.raw_conf, self.raw_error, self.trigger_error = conf_json(conf), "", ""
+        else:
+            try:
+                self.values = values_from_raw(self._params_schema, self.raw_conf)
+            except ValueError as exc:
+                self.raw_error = str(exc)
+                return
+            self.field_errors, self.raw_error, self.trigger_error = {}, "", ""
         self.raw_mode = value
 
     @event
     def set_raw_conf(self, value: str) -> None:
+        """Take the raw JSON and show at once whether the params accept it."""
         self.raw_conf = value
+        try:
+            conf_from_raw(self._params_schema, value)
+            self.raw_error = ""
+        except ValueError as exc:
+            self.raw_error = str(exc)
 
     @event
     def set_note(self, value: str) -> None:
@@ -300,10 +378,74 @@ class DagState(AuthState):
 
     @event
     def use_config(self, config_id: str) -> None:
-        chosen = next((c for c in self.configs if c["id"] == config_id), None)
-        if chosen:
-            self.values = {**self.values, **{k: str(v) for k, v in chosen["conf"].items()}}
-            self.raw_conf = json.dumps(chosen["conf"], indent=2)
+        """Fill the trigger form with a saved config."""
+        self._apply_config(config_id)
+
+    def _apply_config(self, config_id: str) -> None:
+        """Show a saved config in the form, or as raw JSON when the form cannot show it
+        (the params changed since it was saved)."""
+        saved = next((c for c in self.configs if c["id"] == config_id), None)
+        if not saved:
+            return
+        self.raw_conf, self.field_errors, self.raw_error = conf_json(saved["conf"]), {}, ""
+        try:
+            self.values = values_from_conf(self._params_schema, saved["conf"])
+        except MisfitError as exc:
+            self.raw_mode = True
+            self.raw_error = f"The form cannot show this config ({exc}); it is shown as raw JSON."
+
+    def _conf_to_send(self, nothing_done: str) -> dict[str, Any] | None:
+        """The dialog's conf (the form's, or the raw JSON's), checked against the params; None
+        after showing what to fix, ending with ``nothing_done``."""
+        self.field_errors, self.trigger_error = {}, ""
+        if self.raw_mode:
+            try:
+                return conf_from_raw(self._params_schema, self.raw_conf)
+            except ValueError as exc:
+                self.raw_error = str(exc)
+                self.trigger_error = f"Fix the JSON; {nothing_done}."
+                return None
+        conf, self.field_errors = form_problems(self._params_schema, self.values)
+        if self.field_errors:
+            self.trigger_error = f"Fix the fields marked in red; {nothing_done}."
+            return None
+        return conf
+
+    async def _change_config(self, method: str, config_id: str, body: Any = None) -> None:
+        """Send one change of a saved config, then show the configs as they now are."""
+        try:
+            async with self.api() as api:
+                await api.orchestrator(method, "dags", self.dag_id, "configs", config_id, json=body)
+                self.configs = (await api.orchestrator("GET", "dags", self.dag_id, "configs"))[
+                    "configs"
+                ]
+            self.config_message = ""
+        except ApiError as exc:
+            self.config_message = exc.detail
+
+    @event
+    async def rename_config(self, form: dict[str, Any]) -> None:
+        """Give a saved config (the form's ``config_id``) the form's ``name``."""
+        name = str(form.get("name", "")).strip()
+        if not name:
+            self.config_message = "A saved config needs a name."
+            return
+        await self._change_config("PATCH", str(form["config_id"]), {"name": name})
+
+    @event
+    async def share_config(self, config_id: str, shared: bool) -> None:
+        """Share a saved config with everyone who may trigger the DAG, or make it private."""
+        await self._change_config("PATCH", config_id, {"shared": shared})
+
+    @event
+    async def delete_config(self, config_id: str) -> None:
+        await self._change_config("DELETE", config_id)
+
+    @event
+    def run_config(self, config_id: str) -> None:
+        """Open the trigger dialog filled with a saved config."""
+        self._apply_config(config_id)
+        self.dialog_open = True
 
     @event
     async def save_config(self, form: dict[str, Any]) -> None:
@@ -312,12 +454,17 @@ class DagState(AuthState):
         if not name:
             self.trigger_error = "Name the config to save it."
             return
-        self.trigger_error = ""
-        conf = conf_from_form(self.fields, self.values)
+        conf = self._conf_to_send("nothing was saved")
+        if conf is None:
+            return
         try:
             async with self.api() as api:
                 await api.orchestrator(
-                    "POST", "dags", self.dag_id, "configs", json={"name": name, "conf": conf}
+                    "POST",
+                    "dags",
+                    self.dag_id,
+                    "configs",
+                    json={"name": name, "conf": conf, "shared": bool(form.get("shared"))},
                 )
                 self.configs = (await api.orchestrator("GET", "dags", self.dag_id, "configs"))[
                     "configs"
@@ -328,20 +475,9 @@ class DagState(AuthState):
     @event
     async def submit_trigger(self) -> Any:
         """Trigger with the form's (or raw JSON's) conf; the API's field errors show inline."""
-        self.field_errors = {}
-        self.trigger_error = ""
-        if self.raw_mode:
-            try:
-                conf = json.loads(self.raw_conf or "{}")
-            except ValueError as exc:
-                self.trigger_error = f"The conf is not valid JSON: {exc}"
-                return None
-        else:
-            conf = conf_from_form(self.fields, self.values)
-            self.field_errors = self._local_errors()
-            if self.field_errors:
-                self.trigger_error = "Fix the fields marked in red; nothing was triggered."
-                return None
+        conf = self._conf_to_send("nothing was triggered")
+        if conf is None:
+            return None
         body: dict[str, Any] = {"conf": conf}
         if self.note:
             body["note"] = self.note
@@ -349,8 +485,13 @@ class DagState(AuthState):
             async with self.api() as api:
                 run = await api.orchestrator("POST", "dags", self.dag_id, "runs", json=body)
         except ApiError as exc:
-            self.field_errors = {k.removeprefix("conf."): v for k, v in exc.errors.items()}
+            self.field_errors = field_problems(
+                {k.removeprefix("conf."): v for k, v in exc.errors.items()}
+            )
             self.trigger_error = exc.detail
+            if self.raw_mode and exc.errors:
+                # The fields are out of sight: their errors go under the raw JSON.
+                self.raw_error = "; ".join(f"{k}: {v}" for k, v in self.field_errors.items())
             return None
         self.dialog_open = False
         self.last_triggered = str(run["run_id"])
@@ -358,3 +499,11 @@ class DagState(AuthState):
         self.tab = "runs"
         await self._runs()
         return rx.toast.success(f"Triggered {run['run_id']}")
+
+
+def _load_grid() -> Any:
+    """The event that fetches the Grid tab's grid: ``GridState`` is a substate of ``DagState``,
+    so its module imports this one and can only be named here once both are loaded."""
+    from airdeck_web.states.grid import GridState
+
+    return GridState.load_grid

@@ -30,10 +30,13 @@ SCROLL_TO_END = (
 
 
 async def read_chunk(
-    api: AirdeckApi, path: tuple[str, ...], map_index: int, cursor: str
+    api: AirdeckApi, path: tuple[str, ...], map_index: int, cursor: str, try_number: int = 0
 ) -> dict[str, Any]:
-    """The log lines at API ``path`` after ``cursor`` (from the start when empty)."""
+    """The log lines at API ``path`` after ``cursor`` (from the start when empty), of try
+    ``try_number`` (0: the latest)."""
     params: dict[str, Any] = {"map_index": map_index}
+    if try_number > 0:
+        params["try_number"] = try_number
     if cursor:
         params["cursor"] = cursor
     chunk: dict[str, Any] = await api.orchestrator("GET", *path, params=params)
@@ -67,6 +70,10 @@ class LogState(RunState):
     current: rx.Field[int] = rx.field(-1)
     """Index into ``found`` of the match shown, -1 before the first jump."""
     tailing: rx.Field[bool] = rx.field(False)
+    log_try: rx.Field[int] = rx.field(0)
+    """The try whose log is shown; 0 follows the latest."""
+    _try_of: str = ""
+    """Which task instance ``log_try`` was chosen for: another one starts on its latest try."""
     message: rx.Field[str] = rx.field("")
     # Backend-only (leading underscore): the log is read through the API once, by opening it
     # and then tailing it; everything else is cut from these.
@@ -138,16 +145,24 @@ class LogState(RunState):
     @event
     async def open(self) -> Any:
         """Read the selected instance's log from the top, then follow it."""
+        return await self._open()
+
+    async def _open(self) -> Any:
         self._rows, self.total, self.open_groups, self.folded = [], 0, [], []
         self.cursor, self.complete, self.at_end, self.message = "", False, True, ""
         self.search, self.found, self.found_total, self.current = "", [], 0, -1
         self._lines, self._texts = [], []
         self._opened += 1
+        instance = f"{self.selected}[{self.map_index}]"
+        if self._try_of != instance:
+            self._try_of, self.log_try = instance, 0
         if not self.can_read_logs or not self.selected:
             return None
         try:
             async with self.api() as api:
-                self._take(await read_chunk(api, self.task_path("logs"), self.map_index, ""))
+                self._take(
+                    await read_chunk(api, self.task_path("logs"), self.map_index, "", self.log_try)
+                )
         except ApiError as exc:
             self.message = exc.detail
             return None
@@ -177,11 +192,13 @@ class LogState(RunState):
             async with self:
                 if self.complete or not self.drawer_open:
                     continue
-                opened, cursor = self._opened, self.cursor
+                opened, cursor, try_number = self._opened, self.cursor, self.log_try
                 api, path, map_index = self.api(), self.task_path("logs"), self.map_index
             try:
                 async with api:
-                    chunk: dict[str, Any] | None = await read_chunk(api, path, map_index, cursor)
+                    chunk: dict[str, Any] | None = await read_chunk(
+                        api, path, map_index, cursor, try_number
+                    )
                 problem = ""
             except ApiError as exc:
                 chunk, problem = None, exc.detail
@@ -194,6 +211,25 @@ class LogState(RunState):
                 unchanged = 0 if grew else unchanged + 1
                 if grew and self.search:
                     self._find()
+
+    @rx.var
+    def tries(self) -> list[str]:
+        """The tries of the open instance, newest first, as the try picker lists them."""
+        latest = int(self.selected_task.get("try_number") or 0)
+        return [str(n) for n in range(latest, 0, -1)]
+
+    @rx.var
+    def try_shown(self) -> str:
+        """The try whose log is shown (the latest when none was picked)."""
+        return str(self.log_try or int(self.selected_task.get("try_number") or 0))
+
+    @event
+    async def choose_try(self, value: str) -> Any:
+        """Show the log of try ``value`` (the newest one follows new lines again)."""
+        chosen = int(value)
+        latest = int(self.selected_task.get("try_number") or 0)
+        self.log_try = 0 if chosen >= latest else max(1, chosen)
+        return await self._open()
 
     @event
     def set_search(self, value: str) -> Any:

@@ -1,9 +1,10 @@
-"""A run's page: its graph and grid (polled while it runs), the task drawer and the live log."""
+"""A run's page: its graph, grid and Gantt (polled while it runs), the task drawer and the live
+log."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import reflex as rx
 
@@ -16,8 +17,20 @@ from airdeck_web.states.event import event
 from airdeck_web.tabs import Presence
 from airdeck_web.timefmt import duration
 
+if TYPE_CHECKING:
+    from airdeck_web.states.gantt import GanttState
+
 MAX_INSTANCES = 200
 """The drawer lists a mapped task's first instances, at most this many (the API pages them)."""
+
+
+class Polled(NamedTuple):
+    """What a round of the watch asks for: an API path (as segments), its query and the ETag
+    of the answer shown."""
+
+    path: tuple[str, ...]
+    params: dict[str, str]
+    etag: str
 
 
 class RunState(AuthState):
@@ -30,6 +43,7 @@ class RunState(AuthState):
     tasks: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
     error: rx.Field[str] = rx.field("")
     watching: rx.Field[bool] = rx.field(False)
+    tab: rx.Field[str] = rx.field("graph")
     # The drawer
     selected: rx.Field[str] = rx.field("")
     drawer_open: rx.Field[bool] = rx.field(False)
@@ -67,9 +81,6 @@ class RunState(AuthState):
     def _apply(self, snapshot: dict[str, Any] | None, etag: str) -> bool:
         """Show a snapshot (None: the one shown has not changed); True when a state changed."""
         if snapshot is None:
-            # Nothing changed but the clock: "started 3 min ago" moves on.
-            self.run = shown(self.run, "duration_seconds")
-            self.tasks = [shown(t, "duration") for t in self.tasks]
             return False
         self._snapshot_etag = etag
         before = (self.run.get("state"), [t.get("state") for t in self.tasks])
@@ -99,6 +110,37 @@ class RunState(AuthState):
             )
         return self._apply(snapshot, etag)
 
+    async def _polled(self) -> Polled:
+        """What the watch asks for now: the Gantt while its tab is open (its answer carries
+        the run), else the snapshot; one call a round either way."""
+        if self.tab == "gantt":
+            return (await self.get_state(_gantt_state())).gantt_request()
+        path, params = self._snapshot_request()
+        return Polled(path, params, self._snapshot_etag)
+
+    async def _show_polled(self, answer: dict[str, Any] | None, etag: str) -> bool:
+        """Show what the watch got for ``_polled``; True when a state changed."""
+        if self.tab != "gantt":
+            return self._apply(answer, etag)
+        if answer is not None:
+            self.run = shown(answer["run"], "duration_seconds")
+        return (await self.get_state(_gantt_state())).take(answer, etag)
+
+    @event
+    async def show_tab(self, value: str) -> Any:
+        """Open a tab. The Gantt reads its own route (and the watch polls it while open); the
+        graph and grid, not polled meanwhile, are read again when they come back."""
+        left_gantt = self.tab == "gantt"
+        self.tab = value
+        if value == "gantt":
+            return _gantt_state().open_gantt
+        if left_gantt:
+            try:
+                await self._refresh()
+            except ApiError as exc:
+                self.error = exc.detail
+        return None
+
     @rx.var
     def graph_key(self) -> str:
         """Changes when the drawn groups do, so the graph is fitted to the view again."""
@@ -122,7 +164,10 @@ class RunState(AuthState):
 
     @event
     async def load(self) -> Any:
-        """Fetch the run, then poll while it runs (2 s → 5 s → 10 s when nothing changes)."""
+        """Fetch the run, then poll while it runs (2 s → 5 s → 10 s when nothing changes);
+        with ``?task=<task_id>`` in the URL (a cell of the DAG's grid), open that task's drawer.
+        The tab open stays open (a tab chosen while the page loaded is not undone), the Gantt
+        read for this run."""
         self.error = ""
         self.drawer_open = False
         self.collapsed = []
@@ -132,10 +177,16 @@ class RunState(AuthState):
         except ApiError as exc:
             self.error = exc.detail
             return None
+        task = str(self.router.page.params.get("task") or "")
+        then: list[Any] = (
+            [RunState.select_task(task)] if any(t["task_id"] == task for t in self.tasks) else []
+        )
+        if self.tab == "gantt":
+            then.append(_gantt_state().open_gantt)
         if not self.watching and next_interval("run", self.run.get("state")) is not None:
             self.watching = True
-            return RunState.watch
-        return None
+            return [RunState.watch, *then]
+        return then or None
 
     @event(background=True)
     async def watch(self) -> None:
@@ -154,24 +205,23 @@ class RunState(AuthState):
                     return
             await asyncio.sleep(interval)
             async with self:
-                api, etag = self.api(), self._snapshot_etag
-                asked = self._snapshot_request()
+                api, asked = self.api(), await self._polled()
             try:
                 async with api:
-                    snapshot, etag = await api.orchestrator_if_changed(
-                        etag, *asked[0], params=asked[1]
+                    answer, etag = await api.orchestrator_if_changed(
+                        asked.etag, *asked.path, params=asked.params
                     )
                 problem = ""
             except ApiError as exc:
-                snapshot, problem = None, exc.detail
+                answer, etag, problem = None, asked.etag, exc.detail
             async with self:
-                # Another run, or other groups collapsed, while the API answered: the page
-                # already shows newer than this; the next round asks again.
-                if self._snapshot_request() != asked:
+                # Another run, tab, or other groups collapsed or tasks expanded, while the API
+                # answered: the page already shows newer than this; the next round asks again.
+                if (await self._polled())[:2] != asked[:2]:
                     continue
                 if problem:
                     self.error = problem
-                unchanged = 0 if self._apply(snapshot, etag) else unchanged + 1
+                unchanged = 0 if await self._show_polled(answer, etag) else unchanged + 1
 
     @event
     async def select_task(self, task_id: str) -> Any:
@@ -211,19 +261,6 @@ class RunState(AuthState):
         self.drawer_open = value
 
     @event
-    async def clear_task(self) -> None:
-        body: dict[str, Any] = {"include_downstream": True}
-        if self.map_index >= 0:
-            body["map_indexes"] = [self.map_index]
-        try:
-            async with self.api() as api:
-                result = await api.orchestrator("POST", *self.task_path("clear"), json=body)
-            self.action_message = f"Cleared {len(result['task_instances'])} task instance(s)."
-            await self._refresh()
-        except ApiError as exc:
-            self.action_message = exc.detail
-
-    @event
     async def mark(self, state: str) -> None:
         body: dict[str, Any] = {"state": state, "map_index": self.map_index}
         try:
@@ -233,6 +270,14 @@ class RunState(AuthState):
             await self._refresh()
         except ApiError as exc:
             self.action_message = exc.detail
+
+
+def _gantt_state() -> type[GanttState]:
+    """``GanttState``, a substate of ``RunState`` whose module imports this one (see
+    ``_open_log``)."""
+    from airdeck_web.states.gantt import GanttState
+
+    return GanttState
 
 
 def _open_log() -> Any:

@@ -1,22 +1,25 @@
-"""The DAG list: filters, paging, favorites, pause and the health bar."""
+"""The DAG list: filters, paging, favorites, pause, the health bar and each deployment's
+health; one deployment's DAGs or every deployment's (``DeploymentsState``)."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from typing import Any
+from urllib.parse import quote
 
 import reflex as rx
 
 from airdeck_domain.polling import View, next_interval
 from airdeck_web.api_client import ApiError
-from airdeck_web.states.auth import AuthState
+from airdeck_web.deployment_rows import badge_fields
+from airdeck_web.states.deployments import DeploymentsState
 from airdeck_web.states.event import event
 from airdeck_web.tabs import Presence
-from airdeck_web.timefmt import exact, relative
+from airdeck_web.timefmt import exact
 
 PAGE_SIZES = ("5", "10", "25", "50", "100")
-TEXT_FILTERS = ("search", "tag", "owner", "environment")
+TEXT_FILTERS = ("search", "tag", "owner", "team", "environment")
 """The list's free-text filters, each a state var sent as the API parameter it names."""
 SORTABLE = ("dag_id", "last_run", "last_run_state", "next_run")
 """Columns the API can order the whole list by (see its ``sort`` parameter)."""
@@ -29,7 +32,7 @@ def _pace(view: View) -> float:
     return interval
 
 
-class WorkflowsState(AuthState):
+class WorkflowsState(DeploymentsState):
     """What /workflows shows."""
 
     dags: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
@@ -39,6 +42,7 @@ class WorkflowsState(AuthState):
     search: rx.Field[str] = rx.field("")
     tag: rx.Field[str] = rx.field("")
     owner: rx.Field[str] = rx.field("")
+    team: rx.Field[str] = rx.field("")
     environment: rx.Field[str] = rx.field("")
     status: rx.Field[str] = rx.field("all")
     favorites_only: rx.Field[bool] = rx.field(False)
@@ -48,6 +52,8 @@ class WorkflowsState(AuthState):
     polling: rx.Field[bool] = rx.field(False)
     sort_by: rx.Field[str] = rx.field("dag_id")
     sort_desc: rx.Field[bool] = rx.field(False)
+    unavailable: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    """The deployments the list across deployments could not read, and why."""
 
     @event
     async def sort(self, column: str) -> None:
@@ -71,8 +77,10 @@ class WorkflowsState(AuthState):
             "limit": int(self.page_size),
             "sort": ("-" if self.sort_desc else "") + self.sort_by,
         }
+        if self.choice:
+            params["deployment"] = self.choice
         for name, param in zip(
-            TEXT_FILTERS, ("search", "tags", "owner", "environment"), strict=True
+            TEXT_FILTERS, ("search", "tags", "owner", "team", "environment"), strict=True
         ):
             if value := getattr(self, name).strip():
                 params[param] = value
@@ -85,13 +93,19 @@ class WorkflowsState(AuthState):
     def _show_list(self, body: dict[str, Any]) -> None:
         self.banner = ""
         self.total = int(body["total"])
+        self.unavailable = [
+            {"deployment": str(u["deployment"]), "message": str(u["message"])}
+            for u in body.get("unavailable", [])
+        ]
         self.dags = [
             {
                 **d,
+                **badge_fields(self.summaries, str(d["deployment"])),
+                "deployment_query": "?deployment=" + quote(str(d["deployment"]), safe=""),
                 "last_state": (d.get("last_run") or {}).get("state") or "none",
-                "last_when": relative((d.get("last_run") or {}).get("start_date")),
+                "last_when": (d.get("last_run") or {}).get("start_date") or "",
                 "last_exact": exact((d.get("last_run") or {}).get("start_date")),
-                "next_when": relative(d.get("next_run")),
+                "next_when": d.get("next_run") or "",
                 "next_exact": exact(d.get("next_run")),
                 "tag_text": ", ".join(d.get("tags", []) + d.get("custom_tags", [])),
             }
@@ -123,20 +137,30 @@ class WorkflowsState(AuthState):
         if not health.get("reachable", True):
             self.banner = health.get("message") or "Airflow is unreachable."
 
-    async def _check_health(self) -> None:
-        try:
-            async with self.api() as api:
-                health = await api.orchestrator("GET", "health")
-        except ApiError as exc:
-            self.banner = exc.detail
+    def _show_chosen_health(self) -> None:
+        """The health bar of the deployment chosen; none while every deployment is shown
+        (each one's health is in its line)."""
+        chosen = next((s for s in self.summaries if s["id"] == self.choice), None)
+        if chosen is None:
+            self.health, self.health_detail = {}, {}
             return
-        self._show_health(health)
+        self._show_health(chosen["health"])
+
+    @rx.var
+    def shows_health_bar(self) -> bool:
+        return bool(self.health)
 
     @event
     async def load(self) -> Any:
-        """Fetch the list, then keep it fresh while the page is open."""
+        """Read the deployments and settle the one shown (from the URL's ``deployment``),
+        fetch the list, then keep both fresh while the page is open."""
+        await self._load_deployments()
+        shown = self.choice
+        self._settle(self._asked())
+        if self.choice != shown:
+            self.page = 1
         await self._fetch()
-        await self._check_health()
+        self._show_chosen_health()
         if not self.polling:
             self.polling = True
             return WorkflowsState.poll
@@ -168,7 +192,7 @@ class WorkflowsState(AuthState):
             try:
                 async with api:
                     if view == "health":
-                        body = await api.orchestrator("GET", "health")
+                        body = await api.orchestrator("GET", "deployments")
                     else:
                         body = await api.orchestrator("GET", "dags", params=params)
                 problem = ""
@@ -178,7 +202,8 @@ class WorkflowsState(AuthState):
                 if problem:
                     self.banner = problem
                 elif view == "health":
-                    self._show_health(body)
+                    self._show_deployments(body)
+                    self._show_chosen_health()
                 # A list asked for before the reader changed page or filters is already old.
                 elif self._list_params() == params:
                     self._show_list(body)
@@ -216,22 +241,31 @@ class WorkflowsState(AuthState):
         await self._fetch()
 
     @event
-    async def toggle_favorite(self, dag_id: str, is_favorite: bool) -> None:
+    async def toggle_favorite(self, dag_id: str, is_favorite: bool, deployment: str) -> None:
         try:
             async with self.api() as api:
                 await api.orchestrator(
-                    "DELETE" if is_favorite else "POST", "dags", dag_id, "favorite"
+                    "DELETE" if is_favorite else "POST",
+                    "dags",
+                    dag_id,
+                    "favorite",
+                    params={"deployment": deployment},
                 )
         except ApiError as exc:
             self.banner = exc.detail
         await self._fetch()
 
     @event
-    async def toggle_pause(self, dag_id: str, is_paused: bool) -> None:
+    async def toggle_pause(self, dag_id: str, is_paused: bool, deployment: str) -> None:
         try:
             async with self.api() as api:
                 await api.orchestrator(
-                    "PATCH", "dags", dag_id, "pause", json={"is_paused": not is_paused}
+                    "PATCH",
+                    "dags",
+                    dag_id,
+                    "pause",
+                    json={"is_paused": not is_paused},
+                    params={"deployment": deployment},
                 )
         except ApiError as exc:
             self.banner = exc.detail

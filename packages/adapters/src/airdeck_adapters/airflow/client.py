@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import httpx
 import msgspec
 
-from airdeck_adapters.airflow import translate
+from airdeck_adapters.airflow import translate, v1_logs
 from airdeck_adapters.airflow.calls import Endpoint, observed_request, send_request_id
 from airdeck_adapters.airflow.config import DeploymentConfig
 from airdeck_adapters.airflow.dialect import Dialect, dialect_for
@@ -24,6 +24,7 @@ from airdeck_adapters.airflow.observer import NO_OBSERVER, AirflowObserver
 from airdeck_adapters.airflow.token import TokenManager
 from airdeck_adapters.airflow.wire import (
     WireClearedInstances,
+    WireComponent,
     WireDag,
     WireDagCollection,
     WireDagDetail,
@@ -35,6 +36,7 @@ from airdeck_adapters.airflow.wire import (
     WireTaskCollection,
     WireTaskInstance,
     WireTaskInstanceCollection,
+    WireVersion,
 )
 from airdeck_domain.errors import InvalidInputError, NotFoundError, UnavailableError
 from airdeck_domain.models import (
@@ -201,11 +203,16 @@ class AirflowClient:
 
         InvalidInputError when this deployment's Airflow cannot sort that way.
         """
+        if owners and not self.dialect.filters_owners:
+            matching = await self._every_dag_of(
+                owners, search=search, tags=tags, paused=paused, sort=sort
+            )
+            return matching[offset : offset + limit], len(matching)
         params: Params = [
             ("offset", offset),
             ("limit", limit),
             ("order_by", self._dag_order(sort)),
-            ("exclude_stale", "true"),
+            *self.dialect.dag_list_params,
         ]
         if search:
             params.append(("dag_id_pattern", search))
@@ -226,8 +233,30 @@ class AirflowClient:
     ) -> list[Dag]:
         """Every DAG matching the filters, in ``sort`` order: the first page says how many
         there are, then the rest are read at once, each page as large as Airflow allows."""
+        if owners and not self.dialect.filters_owners:
+            return await self._every_dag_of(
+                owners, search=search, tags=(), paused=paused, sort=sort
+            )
+        return await self._every_dag(
+            search=search, tags=(), owners=owners, paused=paused, sort=sort
+        )
+
+    async def _every_dag(
+        self,
+        *,
+        search: str | None,
+        tags: Sequence[str],
+        owners: Sequence[str],
+        paused: bool | None,
+        sort: DagSort,
+    ) -> list[Dag]:
         first, total = await self.list_dags(
-            limit=AIRFLOW_PAGE_LIMIT, search=search, owners=owners, paused=paused, sort=sort
+            limit=AIRFLOW_PAGE_LIMIT,
+            search=search,
+            tags=tags,
+            owners=owners,
+            paused=paused,
+            sort=sort,
         )
         rest = await asyncio.gather(
             *(
@@ -235,6 +264,7 @@ class AirflowClient:
                     offset=offset,
                     limit=AIRFLOW_PAGE_LIMIT,
                     search=search,
+                    tags=tags,
                     owners=owners,
                     paused=paused,
                     sort=sort,
@@ -243,6 +273,27 @@ class AirflowClient:
             )
         )
         return first + [dag for page, _ in rest for dag in page]
+
+    async def _every_dag_of(
+        self,
+        owners: Sequence[str],
+        *,
+        search: str | None,
+        tags: Sequence[str],
+        paused: bool | None,
+        sort: DagSort,
+    ) -> list[Dag]:
+        """Every DAG of any of ``owners`` matching the other filters, filtered here for an
+        Airflow whose DAG list has no owner filter (Airflow 2): Airflow pages and sorts by the
+        other filters, this keeps the owners' DAGs in that order. An owner matches as Airflow
+        3's filter does: case-insensitively, anywhere in one of the DAG's owner names."""
+        wanted = [owner.lower() for owner in owners]
+        every = await self._every_dag(search=search, tags=tags, owners=(), paused=paused, sort=sort)
+        return [
+            dag
+            for dag in every
+            if any(part in owner.lower() for owner in dag.owners for part in wanted)
+        ]
 
     def _dag_order(self, sort: DagSort) -> str:
         descending, field = sort.startswith("-"), sort.removeprefix("-")
@@ -258,10 +309,15 @@ class AirflowClient:
 
     async def get_dag(self, dag_id: str) -> DagDetail:
         """A DAG's detail: params, doc, latest version."""
-        wire = await self._call(
+        detail = self._call(
             "GET", self._path("dags/{dag_id}/details", dag_id=dag_id), WireDagDetail
         )
-        return translate.dag_detail(wire, self.name)
+        if self.dialect.detail_has_owners:
+            return translate.dag_detail(await detail, self.name)
+        wire, listed = await asyncio.gather(
+            detail, self._call("GET", self._path("dags/{dag_id}", dag_id=dag_id), WireDag)
+        )
+        return translate.dag_detail(msgspec.structs.replace(wire, owners=listed.owners), self.name)
 
     async def set_paused(self, dag_id: str, is_paused: bool) -> Dag:
         """Pause or unpause a DAG; returns it as Airflow now has it."""
@@ -363,6 +419,34 @@ class AirflowClient:
                 break
         return latest
 
+    async def runs_started_between(
+        self, start: datetime, end: datetime, *, most: int = 2000
+    ) -> tuple[list[DagRun], bool]:
+        """Every DAG's runs started in ``[start, end]``, oldest first, at most ``most`` of them,
+        and whether more were left out. One call per 100 runs (Airflow's batch list, which both
+        API versions read with the same body); the later pages are read together."""
+
+        async def part(offset: int) -> WireDagRunCollection:
+            return await self._call(
+                "POST",
+                self._path("dags/~/dagRuns/list"),
+                WireDagRunCollection,
+                json={
+                    "start_date_gte": start.isoformat(),
+                    "start_date_lte": end.isoformat(),
+                    "order_by": "start_date",
+                    "page_offset": offset,
+                    "page_limit": AIRFLOW_PAGE_LIMIT,
+                },
+            )
+
+        first = await part(0)
+        total = min(first.total_entries, most)
+        offsets = range(AIRFLOW_PAGE_LIMIT, total, AIRFLOW_PAGE_LIMIT)
+        rest = await asyncio.gather(*(part(offset) for offset in offsets))
+        wires = [*first.dag_runs, *(w for page in rest for w in page.dag_runs)][:most]
+        return [translate.dag_run(w, self.name) for w in wires], first.total_entries > most
+
     async def get_run(self, dag_id: str, run_id: str) -> DagRun:
         """One run."""
         wire = await self._call(
@@ -399,8 +483,15 @@ class AirflowClient:
         return [translate.task(t) for t in page.tasks if t.task_id]
 
     async def _all_pages(self, endpoint: Endpoint, params: Params) -> list[WireTaskInstance]:
-        """Every task instance behind a paged endpoint: one call, then the rest concurrently."""
-        base = [*params, ("order_by", "map_index"), ("limit", AIRFLOW_PAGE_LIMIT)]
+        """Every task instance behind a paged endpoint: one call, then the rest concurrently.
+        Each instance is kept once: Airflow 2 lists a run's instances in no set order, so the
+        pages of a run that changes while they are read may overlap."""
+        order: Params = [("order_by", self.dialect.instance_order)]
+        base = [
+            *params,
+            *(order if self.dialect.instance_order else []),
+            ("limit", AIRFLOW_PAGE_LIMIT),
+        ]
         first = await self._call(
             "GET", endpoint, WireTaskInstanceCollection, params=[*base, ("offset", 0)]
         )
@@ -413,10 +504,11 @@ class AirflowClient:
                 for o in offsets
             )
         )
-        items = list(first.task_instances)
-        for page in rest:
-            items.extend(page.task_instances)
-        return items
+        items: dict[tuple[str, int], WireTaskInstance] = {}
+        for page in (first, *rest):
+            for wire in page.task_instances:
+                items.setdefault((wire.task_id, wire.map_index), wire)
+        return list(items.values())
 
     async def task_instances(self, dag_id: str, run_id: str) -> list[TaskInstance]:
         """Every task instance of a run, mapped ones included, however many pages that takes."""
@@ -441,7 +533,8 @@ class AirflowClient:
         endpoint = self._path("dags/~/dagRuns/~/taskInstances/list")
 
         async def part(offset: int) -> WireTaskInstanceCollection:
-            # No order_by: Airflow orders by primary key, stable across pages in both versions.
+            # No order_by: Airflow 3 orders by primary key; Airflow 2.11 orders by nothing, so
+            # its pages of a changing run may overlap (each instance is kept once below).
             body = {
                 "dag_ids": [dag_id],
                 "dag_run_ids": wanted,
@@ -454,9 +547,12 @@ class AirflowClient:
         rest = await asyncio.gather(
             *(part(o) for o in range(AIRFLOW_PAGE_LIMIT, first.total_entries, AIRFLOW_PAGE_LIMIT))
         )
+        seen: set[tuple[str | None, str, int]] = set()
         for page in (first, *rest):
             for wire in page.task_instances:
-                if wire.dag_run_id in found:
+                key = (wire.dag_run_id, wire.task_id, wire.map_index)
+                if wire.dag_run_id in found and key not in seen:
+                    seen.add(key)
                     found[wire.dag_run_id].append(translate.task_instance(wire))
         return found
 
@@ -480,7 +576,9 @@ class AirflowClient:
         )
 
         async def part(start: int, size: int) -> WireTaskInstanceCollection:
-            params: Params = [("offset", start), ("limit", size), ("order_by", "map_index")]
+            params: Params = [("offset", start), ("limit", size)]
+            if self.dialect.instance_order:
+                params.append(("order_by", self.dialect.instance_order))
             params += [("state", state) for state in states]
             return await self._call("GET", endpoint, WireTaskInstanceCollection, params=params)
 
@@ -506,6 +604,20 @@ class AirflowClient:
         wire = await self._call("GET", endpoint, WireTaskInstance)
         return translate.task_instance(wire)
 
+    async def task_instance_tries(
+        self, dag_id: str, run_id: str, task_id: str, map_index: int = -1
+    ) -> list[TaskInstance]:
+        """Every try of a task instance Airflow keeps (``…/tries``, Airflow 2.10+ and 3): the
+        earlier ones from its history and the current one, each as the instance was then."""
+        template = TASK_INSTANCE + ("/{map_index}" if map_index >= 0 else "") + "/tries"
+        endpoint = self._path(
+            template, dag_id=dag_id, run_id=run_id, task_id=task_id, map_index=map_index
+        )
+        page = await self._call(
+            "GET", endpoint, WireTaskInstanceCollection, params=[("limit", AIRFLOW_PAGE_LIMIT)]
+        )
+        return [translate.task_instance(w) for w in page.task_instances]
+
     async def clear(
         self,
         dag_id: str,
@@ -519,8 +631,17 @@ class AirflowClient:
     ) -> list[TaskInstance]:
         """Clear task instances so the scheduler runs them again.
 
-        Returns the instances cleared (or, with ``dry_run``, those that would be).
+        Returns the instances cleared (or, with ``dry_run``, those that would be). Airflow 2
+        answers references (ids only; every instance of a mapped task under index -1).
+        InvalidInputError, before any call, for single mapped instances on an Airflow that
+        clears a mapped task only whole (Airflow 2).
         """
+        if not self.dialect.clears_map_indexes and any(isinstance(t, tuple) for t in task_ids):
+            raise InvalidInputError(
+                f"deployment {self.name!r} (Airflow 2) clears all of a mapped task's instances "
+                "together: omit map_indexes",
+                errors={"map_indexes": "not supported by this deployment"},
+            )
         body = {
             "dry_run": dry_run,
             "dag_run_id": run_id,
@@ -550,6 +671,16 @@ class AirflowClient:
         include_upstream: bool = False,
     ) -> list[TaskInstance]:
         """Mark a task instance success or failed; returns the instances Airflow changed."""
+        if self.dialect.marks_by_reference:
+            return await self._mark_by_reference(
+                dag_id,
+                run_id,
+                task_id,
+                state=state,
+                map_index=map_index,
+                include_downstream=include_downstream,
+                include_upstream=include_upstream,
+            )
         endpoint = self._path(
             self.dialect.mark_path(TASK_INSTANCE, map_index),
             dag_id=dag_id,
@@ -569,6 +700,58 @@ class AirflowClient:
         )
         return [translate.task_instance(w) for w in page.task_instances]
 
+    async def _mark_by_reference(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        *,
+        state: str,
+        map_index: int,
+        include_downstream: bool,
+        include_upstream: bool,
+    ) -> list[TaskInstance]:
+        """Airflow 2's marks, both a dry run unless ``dry_run`` is sent false. One instance: its
+        own PATCH, whose answer is not read: the spec promises one reference, but 2.11 answers
+        ``{}`` once it really changed something (it dumps the list it changed as one). With
+        upstream or downstream: ``updateTaskInstancesState``, which answers a list of
+        references (ids only) but cannot name a map index. Each instance is given the state
+        just set."""
+        if not (include_downstream or include_upstream):
+            endpoint = self._path(
+                self.dialect.mark_path(TASK_INSTANCE, map_index),
+                dag_id=dag_id,
+                run_id=run_id,
+                task_id=task_id,
+                map_index=map_index,
+            )
+            await self._send("PATCH", endpoint, json={"dry_run": False, "new_state": state})
+            changed = [WireTaskInstance(task_id=task_id, dag_run_id=run_id, map_index=map_index)]
+        elif map_index >= 0:
+            raise InvalidInputError(
+                f"deployment {self.name!r} (Airflow 2) cannot mark one mapped instance with its "
+                "upstream or downstream tasks: mark the instance alone, or the whole task",
+                errors={"map_index": "not supported with include_upstream/include_downstream"},
+            )
+        else:
+            page = await self._call(
+                "POST",
+                self._path("dags/{dag_id}/updateTaskInstancesState", dag_id=dag_id),
+                WireClearedInstances,
+                json={
+                    "dry_run": False,
+                    "task_id": task_id,
+                    "dag_run_id": run_id,
+                    "include_upstream": include_upstream,
+                    "include_downstream": include_downstream,
+                    "include_future": False,
+                    "include_past": False,
+                    "new_state": state,
+                },
+            )
+            changed = page.task_instances
+        return [translate.task_instance(msgspec.structs.replace(w, state=state)) for w in changed]
+
     # -- logs and health ------------------------------------------------------------------------
 
     async def get_log(
@@ -584,6 +767,7 @@ class AirflowClient:
         """The log lines after ``continuation_token`` (all of them without one).
 
         The returned token asks for only what comes next; it is None once the log is complete.
+        Airflow 2's answer (one string, and a token even at the end) is brought to Airflow 3's.
         """
         params: Params = [("map_index", map_index)]
         if continuation_token:
@@ -600,10 +784,18 @@ class AirflowClient:
             WireLog,
             params=params,
         )
-        events: list[dict[str, Any] | str] = (
-            list(wire.content.splitlines()) if isinstance(wire.content, str) else wire.content
-        )
-        return LogPage(events=events, continuation_token=wire.continuation_token)
+        if isinstance(wire.content, str):
+            token = wire.continuation_token
+            return LogPage(
+                events=list(v1_logs.events(wire.content, continued=bool(continuation_token))),
+                continuation_token=None if token is None or v1_logs.finished(token) else token,
+            )
+        return LogPage(events=wire.content, continuation_token=wire.continuation_token)
+
+    async def version(self) -> str:
+        """The Airflow version the deployment runs (``3.1.2``), from its ``/version``."""
+        wire = await self._call("GET", self._path("version"), WireVersion, authenticated=False)
+        return wire.version
 
     async def health(self) -> dict[str, ComponentReport]:
         """The deployment's own report per component: scheduler, db, dag_processor, triggerer."""
@@ -615,6 +807,15 @@ class AirflowClient:
             return ComponentReport(status=status, heartbeat=heartbeat)
 
         scheduler, processor, triggerer = wire.scheduler, wire.dag_processor, wire.triggerer
+        if (
+            self.dialect.scheduler_parses_dags
+            and scheduler
+            and (processor is None or processor.status is None)
+        ):
+            processor = WireComponent(
+                status=scheduler.status,
+                latest_dag_processor_heartbeat=scheduler.latest_scheduler_heartbeat,
+            )
         return {
             "db": report(wire.metadatabase.status if wire.metadatabase else None, None),
             "scheduler": report(

@@ -12,9 +12,12 @@ ApiVersion = Literal["v1", "v2"]
 class DeploymentConfig(msgspec.Struct, kw_only=True, frozen=True):
     """One Airflow deployment Airdeck talks to.
 
-    ``api_version`` "v2" is Airflow 3 (``/api/v2`` with a JWT from ``/auth/token``); "v1" is
-    Airflow 2 (``/api/v1`` with basic auth). ``timeout`` bounds every request, in seconds;
-    ``max_in_flight`` bounds how many requests one API process has open to it at once.
+    ``name`` is the deployment's id in Airdeck (``?deployment=<name>``). ``api_version`` "v2"
+    is Airflow 3 (``/api/v2`` with a JWT from ``/auth/token``); "v1" is Airflow 2 (``/api/v1``
+    with basic auth). ``timeout`` bounds every request, in seconds; ``max_in_flight`` bounds how
+    many requests one API process has open to it at once. ``display_name``, ``environment``
+    and ``color`` (``#rrggbb``) are how people see it: the name shown, an environment label
+    and the colour of its badge.
     """
 
     name: str
@@ -25,6 +28,9 @@ class DeploymentConfig(msgspec.Struct, kw_only=True, frozen=True):
     timeout: float = 10.0
     max_connections: int = 20
     max_in_flight: int = 8
+    display_name: str = ""
+    environment: str | None = None
+    color: str | None = None
 
     def __repr__(self) -> str:  # keep the password out of logs and tracebacks
         return (

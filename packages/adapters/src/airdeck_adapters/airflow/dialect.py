@@ -1,7 +1,8 @@
 """What differs between Airflow 3's ``/api/v2`` and Airflow 2's ``/api/v1``.
 
 The client speaks through a ``Dialect`` so a deployment's version is one setting; response
-shapes are close enough that the wire structs cover both.
+shapes are close enough that the wire structs cover both. Airflow 2 validates strictly: a query
+parameter its spec does not name is a 400, so each list call sends only what its version knows.
 """
 
 from __future__ import annotations
@@ -23,6 +24,23 @@ class Dialect(Protocol):
     """Airdeck's DAG sort fields → the ``order_by`` field this API accepts for them."""
     latest_runs_path: str | None
     """Where one call lists DAGs with their latest run each (None: the API has no such call)."""
+    dag_list_params: tuple[tuple[str, str], ...]
+    """Query parameters every DAG list call carries."""
+    filters_owners: bool
+    """Whether the DAG list takes an ``owners`` filter (else the client filters by owner)."""
+    instance_order: str | None
+    """The ``order_by`` that lists task instances by map index (None: send none, the list has
+    no such parameter or orders by map index already)."""
+    marks_by_reference: bool
+    """True: a mark answers references (ids only) or nothing usable, not the instances, and is
+    a dry run unless told otherwise (Airflow 2)."""
+    clears_map_indexes: bool
+    """Whether a clear can name single mapped instances (``[task_id, map_index]`` pairs)."""
+    detail_has_owners: bool
+    """False: a DAG's detail leaves its owners out, so they are read from the DAG itself."""
+    scheduler_parses_dags: bool
+    """True: a DAG processor reported with no status runs inside the scheduler (Airflow 2
+    without ``[scheduler] standalone_dag_processor``), so the scheduler's report stands for it."""
 
     def trigger_body(
         self, conf: dict[str, Any], note: str | None, run_id: str | None
@@ -46,6 +64,20 @@ class AirflowV1:
     latest_runs_path: str | None = None
     # Airflow 2's DAG list sorts by id only (no last-run join).
     dag_order_fields = {"dag_id": "dag_id"}
+    # Its ``only_active`` defaults to true: stale DAGs are left out without asking.
+    dag_list_params: tuple[tuple[str, str], ...] = ()
+    # No ``owners`` parameter in /api/v1 (an unknown one is a 400): the client reads every DAG
+    # matching the other filters and keeps those of the owners itself.
+    filters_owners = False
+    # listMapped orders by map index by default and refuses ``map_index`` (only ``-map_index``);
+    # a run's task instance list takes no order_by at all.
+    instance_order: str | None = None
+    marks_by_reference = True
+    # ``task_ids`` are strings only: a clear takes every instance of a mapped task.
+    clears_map_indexes = False
+    # 2.11's details answer ``[]`` for the owners of every example DAG; its DAG list's are right.
+    detail_has_owners = False
+    scheduler_parses_dags = True
 
     def trigger_body(
         self, conf: dict[str, Any], note: str | None, run_id: str | None
@@ -71,6 +103,13 @@ class AirflowV2(AirflowV1):
     # The call Airflow 3's own UI lists DAGs with; not in the public REST API, so the client
     # falls back to the public batched run list if a version answers it with an error.
     latest_runs_path = "/ui/dags"
+    dag_list_params = (("exclude_stale", "true"),)
+    filters_owners = True
+    instance_order = "map_index"
+    marks_by_reference = False
+    clears_map_indexes = True
+    detail_has_owners = True
+    scheduler_parses_dags = False
     dag_order_fields = {
         "dag_id": "dag_id",
         "next_run": "next_dagrun",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from airdeck_adapters.airflow.wire import (
@@ -38,7 +39,12 @@ def _dag_fields(wire: WireDag, deployment: str) -> dict[str, Any]:
         "schedule_description": describe(schedule),
         "owners": list(wire.owners),
         "tags": sorted(tag.name for tag in wire.tags),
-        "next_run": wire.next_dagrun_run_after or wire.next_dagrun_logical_date,
+        "next_run": (
+            wire.next_dagrun_run_after
+            or wire.next_dagrun_logical_date
+            or wire.next_dagrun_create_after
+            or wire.next_dagrun
+        ),
         "max_active_runs": wire.max_active_runs,
         "file_path": wire.relative_fileloc or wire.fileloc,
         "has_import_errors": bool(wire.has_import_errors),
@@ -77,6 +83,17 @@ def dag_detail(wire: WireDagDetail, deployment: str) -> DagDetail:
     )
 
 
+def _run_after(wire: WireDagRun) -> datetime | None:
+    """When the run was due. Airflow 2 does not say: a scheduled run (or a backfill) was due at
+    the end of its data interval, as Airflow 3 has it; any other one when it was made, at its
+    logical date (a manual run's data interval ends before it, at the last schedule tick)."""
+    if wire.run_after is not None:
+        return wire.run_after
+    if wire.run_type in ("scheduled", "backfill"):
+        return wire.data_interval_end
+    return wire.logical_date
+
+
 def dag_run(wire: WireDagRun, deployment: str) -> DagRun:
     """A run; its duration is computed when Airflow does not send one."""
     duration = wire.duration
@@ -89,7 +106,7 @@ def dag_run(wire: WireDagRun, deployment: str) -> DagRun:
         run_type=wire.run_type,
         triggered_by=wire.triggered_by,
         logical_date=wire.logical_date,
-        run_after=wire.run_after,
+        run_after=_run_after(wire),
         queued_at=wire.queued_at,
         start_date=wire.start_date,
         end_date=wire.end_date,
@@ -118,11 +135,12 @@ def task(wire: WireTask) -> Task:
 
 
 def task_instance(wire: WireTaskInstance) -> TaskInstance:
-    """One task instance."""
+    """One task instance (or one try of it, from its tries)."""
     return TaskInstance(
         task_id=wire.task_id,
         map_index=wire.map_index,
         state=wire.state,
+        queued_at=wire.queued_when,
         start_date=wire.start_date,
         end_date=wire.end_date,
         duration=wire.duration,

@@ -40,8 +40,10 @@ class WireDag(msgspec.Struct):
     next_dagrun_run_after: datetime | None = None
     next_dagrun_logical_date: datetime | None = None
     bundle_version: str | None = None
-    # Airflow 2 (/api/v1) names the schedule differently.
+    # Airflow 2 (/api/v1) names the schedule and the next run differently.
     schedule_interval: Any = None
+    next_dagrun: datetime | None = None
+    next_dagrun_create_after: datetime | None = None
 
 
 class WireDagDetail(WireDag):
@@ -72,6 +74,8 @@ class WireDagRun(msgspec.Struct):
     duration: float | None = None
     conf: dict[str, Any] | None = None
     note: str | None = None
+    # Airflow 2 (/api/v1) has no run_after: a scheduled run was due at its interval's end.
+    data_interval_end: datetime | None = None
 
 
 class WireDagRunCollection(msgspec.Struct):
@@ -122,6 +126,7 @@ class WireTaskInstance(msgspec.Struct):
     dag_run_id: str | None = None
     map_index: int = -1
     state: str | None = None
+    queued_when: datetime | None = None
     start_date: datetime | None = None
     end_date: datetime | None = None
     duration: float | None = None
@@ -166,3 +171,8 @@ class WireToken(msgspec.Struct):
 class WireClearedInstances(msgspec.Struct):
     task_instances: list[WireTaskInstance]
     total_entries: int | None = None
+
+
+class WireVersion(msgspec.Struct):
+    version: str
+    git_version: str | None = None

@@ -35,6 +35,7 @@ class GrantView(msgspec.Struct):
     tag: str | None
     owner_team: str | None
     environment: str | None
+    deployment: str | None = None
 
 
 class Me(msgspec.Struct):
@@ -112,7 +113,11 @@ class AuthController(Controller):
             scoped_permissions=somewhere,
             grants=[
                 GrantView(
-                    role=g.role, tag=g.tag, owner_team=g.owner_team, environment=g.environment
+                    role=g.role,
+                    tag=g.tag,
+                    owner_team=g.owner_team,
+                    environment=g.environment,
+                    deployment=g.deployment,
                 )
                 for g in principal.grants
             ],

@@ -58,6 +58,7 @@ class _Grant(msgspec.Struct):
     tag: str | None = None
     owner_team: str | None = None
     environment: str | None = None
+    deployment: str | None = None
 
 
 def _principal_from_local(claims: Mapping[str, Any]) -> Principal:
@@ -66,7 +67,13 @@ def _principal_from_local(claims: Mapping[str, Any]) -> Principal:
         subject=str(claims["sub"]),
         role=claims.get("role"),
         grants=tuple(
-            Grant(role=g.role, tag=g.tag, owner_team=g.owner_team, environment=g.environment)  # type: ignore[arg-type]
+            Grant(
+                role=g.role,  # type: ignore[arg-type]
+                tag=g.tag,
+                owner_team=g.owner_team,
+                environment=g.environment,
+                deployment=g.deployment,
+            )
             for g in grants
         ),
     )

@@ -1,9 +1,10 @@
 """Local users from ``AIRDECK_LOCAL_USERS``: ``name:password:role[,...]``.
 
 A role may carry DAG-scoped grants after ``@``: ``ann:pw:operator@team=finance`` is an operator
-of the finance team's DAGs only; selectors are ``team``, ``tag`` and ``environment``, joined
-with ``+`` (``operator@team=finance+environment=prod``). Passwords are hashed with Argon2 at
-startup and the plain text is not kept.
+of the finance team's DAGs only; selectors are ``team``, ``tag``, ``environment`` and
+``deployment`` (an Airflow deployment's id), joined with ``+``
+(``operator@team=finance+environment=prod``, ``operator@deployment=staging``). Passwords are
+hashed with Argon2 at startup and the plain text is not kept.
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ from argon2.exceptions import VerificationError
 
 from airdeck_domain.rbac import ROLES, Grant, Principal
 
-_SELECTORS = {"team": "owner_team", "tag": "tag", "environment": "environment"}
+_SELECTORS = {
+    "team": "owner_team",
+    "tag": "tag",
+    "environment": "environment",
+    "deployment": "deployment",
+}
 
 
 class UsersError(ValueError):
@@ -43,7 +49,7 @@ def parse_role(text: str, subject: str) -> Principal:
         key, _, value = part.partition("=")
         if key not in _SELECTORS or not value:
             raise UsersError(
-                f"user {subject!r}: scope {part!r} must be team=, tag= or environment="
+                f"user {subject!r}: scope {part!r} must be team=, tag=, environment= or deployment="
             )
         fields[_SELECTORS[key]] = value
     return Principal(subject=subject, grants=(Grant(role=role, **fields),))  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""``/dags``: the DAG list, a DAG's detail, its structure and its overview."""
+"""``/dags``: the DAG list, a DAG's detail, its structure, its overview and its grid."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from airdeck_api.injection import Injected
 from airdeck_api.problems import PROBLEM_RESPONSES
 from airdeck_api.schemas.dags import DagEnvelope
 from airdeck_api.services.dags import DagQuery, DagService, group_ids
+from airdeck_api.services.deployments import DeploymentService
+from airdeck_api.services.grid import GridService
 from airdeck_api.services.overview import DEFAULT_RUNS, MAX_RUNS, OverviewService
 from airdeck_domain.analytics import DagOverview
 from airdeck_domain.errors import InvalidInputError
+from airdeck_domain.grid import Grid
 from airdeck_domain.models import DagPage, DagSort, Graph
 
 Text = Annotated[str | None, QueryParameter(max_length=200)]
@@ -23,6 +26,14 @@ Collapsed = Annotated[
     str | None,
     QueryParameter(
         max_length=4000, description="Task group ids to draw as one node each, comma-separated"
+    ),
+]
+
+
+LastRuns = Annotated[
+    int,
+    QueryParameter(
+        name="runs", ge=1, le=MAX_RUNS, description=f"How many of the last runs, 1-{MAX_RUNS}"
     ),
 ]
 
@@ -50,7 +61,16 @@ class DagController(Controller):
     @get("/", operation_id="listDags", opt={"permission": "dags:read"}, responses=PROBLEM_RESPONSES)
     async def list_dags(
         self,
-        dags: Injected[DagService],
+        deployments: Injected[DeploymentService],
+        deployment: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=64,
+                description="The Airflow deployment to list (the default one when omitted), or "
+                "* for every deployment you may see in one list: sorted and paged across them, "
+                "each DAG naming its deployment, those that cannot be asked in `unavailable`.",
+            ),
+        ] = None,
         page: Page = 1,
         limit: Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1-100")] = 25,
         search: Annotated[
@@ -72,13 +92,20 @@ class DagController(Controller):
                 max_length=64, pattern=NO_CONTROL_CHARACTERS, description="Product environment"
             ),
         ] = None,
+        team: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=64, pattern=NO_CONTROL_CHARACTERS, description="Owner team (product)"
+            ),
+        ] = None,
         favorites: Annotated[bool, QueryParameter(description="Only your favorites")] = False,
         sort: Annotated[
             DagSort,
             QueryParameter(description="Order of the whole list; a leading - reverses it"),
         ] = "dag_id",
     ) -> DagPage:
-        """A page of DAGs with last run, next run, a human schedule and product data."""
+        """A page of DAGs with last run, next run, a human schedule and product data, of one
+        deployment or (``deployment=*``) of all of them."""
         query = DagQuery(
             page=page,
             limit=limit,
@@ -87,10 +114,11 @@ class DagController(Controller):
             owners=plain_texts("owner", owner),
             paused=paused,
             environment=environment or None,
+            team=team or None,
             favorites=favorites,
             sort=sort,
         )
-        return await dags.page(query)
+        return await deployments.dag_page(deployment, query)
 
     @get(
         "/{dag_id:str}",
@@ -127,18 +155,25 @@ class DagController(Controller):
         self,
         dag_id: FromPath[str],
         overview: Injected[OverviewService],
-        last: Annotated[
-            int,
-            QueryParameter(
-                name="runs",
-                ge=1,
-                le=MAX_RUNS,
-                description=f"How many of the last runs, 1-{MAX_RUNS}",
-            ),
-        ] = DEFAULT_RUNS,
+        last: LastRuns = DEFAULT_RUNS,
     ) -> DagOverview:
         """How the DAG's last ``runs`` runs went, oldest first: each run's duration and state,
         median and p95 duration of the finished ones, success rate, queue delay (queued →
         started), and the slowest tasks with their duration in each run (a mapped task by its
         wall-clock span)."""
         return await overview.overview(dag_id, runs=last)
+
+    @get(
+        "/{dag_id:str}/grid",
+        operation_id="getDagGrid",
+        opt={"permission": "dags:read"},
+        responses=PROBLEM_RESPONSES,
+    )
+    async def grid(
+        self, dag_id: FromPath[str], grid: Injected[GridService], last: LastRuns = DEFAULT_RUNS
+    ) -> Grid:
+        """The DAG's tasks as rows and its last ``runs`` runs as columns, oldest first: each
+        cell the task's state in that run (null where it has no instance), a mapped task's with
+        its instances counted per state. Each task group is a row of its own directly above its
+        members, its cells aggregating theirs as a collapsed group of the run graph does."""
+        return await grid.grid(dag_id, runs=last)

@@ -1,4 +1,4 @@
-"""``/dags/{dag_id}/runs``: runs, a run's tasks, its graph and its mapped instances."""
+"""``/dags/{dag_id}/runs``: runs, a run's tasks, its graph, its Gantt and its mapped instances."""
 
 from __future__ import annotations
 
@@ -13,12 +13,20 @@ from airdeck_api.injection import Injected
 from airdeck_api.problems import PROBLEM_RESPONSES
 from airdeck_api.schemas.runs import RunEnvelope, RunSnapshot, TaskList
 from airdeck_api.services.dags import group_ids
+from airdeck_api.services.gantt import GanttService
 from airdeck_api.services.runs import RunService
 from airdeck_domain.errors import InvalidInputError
+from airdeck_domain.gantt import Gantt
 from airdeck_domain.models import Graph, RunPage, TaskInstancePage
 
 States = Annotated[
     list[str] | None, QueryParameter(name="state", description="Only runs in these states")
+]
+Expand = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=4000, description="Mapped task ids whose instances to list, comma-separated"
+    ),
 ]
 CONF_PREFIX = "conf."
 
@@ -126,6 +134,26 @@ class RunController(Controller):
         """What a run page polls, in one response: the run, its graph with this run's states
         (as ``…/graph``) and one summary per task (as ``…/tasks``)."""
         return await runs.snapshot(dag_id, run_id, group_ids(collapsed))
+
+    @get(
+        "/{run_id:str}/gantt",
+        operation_id="getRunGantt",
+        opt={"permission": "dags:read"},
+        responses=PROBLEM_RESPONSES,
+    )
+    async def gantt(
+        self,
+        dag_id: FromPath[str],
+        run_id: FromPath[str],
+        gantt: Injected[GanttService],
+        expand: Expand = None,
+    ) -> Gantt:
+        """Every try of every task instance on one time line, in seconds from ``origin``: queued
+        (``queued`` → ``started``) and running (``started`` → ``ended``). Works on a running
+        run: a try still queued or running ends at ``as_of`` (None once nothing is live). A
+        mapped task is one row spanning its instances (by their latest tries); ``expand``
+        lists the instances of the mapped tasks named (400 naming any that is not one)."""
+        return await gantt.gantt(dag_id, run_id, group_ids(expand))
 
     @get(
         "/{run_id:str}/tasks/{task_id:str}/mapped",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +14,9 @@ from airdeck_api.schemas.audit import AuditEntry, AuditPage
 from airdeck_api.services.audit_scope import audit_scope
 from airdeck_api.services.ports import AirflowPort
 from airdeck_domain.rbac import Principal
+
+EXPORT_PAGE = 1000
+"""Rows read at once for an export."""
 
 
 class AuditQuery(msgspec.Struct, kw_only=True, frozen=True):
@@ -75,3 +78,19 @@ class AuditReader:
         return AuditPage(
             items=[to_entry(r) for r in rows], total=total, page=query.page, limit=query.limit
         )
+
+    async def every(self, query: AuditQuery, *, most: int) -> tuple[list[AuditEntry], int]:
+        """Every row matching the query's filters (its page and limit ignored), newest first,
+        at most ``most``, and how many matched in all."""
+        # Rows written while the export reads would shift later pages: stop the clock first.
+        query = msgspec.structs.replace(query, until=query.until or datetime.now(UTC))
+        first = await self.page(msgspec.structs.replace(query, page=1, limit=EXPORT_PAGE))
+        entries = list(first.items)
+        page = 1
+        while len(entries) < min(first.total, most):
+            page += 1
+            more = await self.page(msgspec.structs.replace(query, page=page, limit=EXPORT_PAGE))
+            if not more.items:
+                break
+            entries.extend(more.items)
+        return entries[:most], first.total

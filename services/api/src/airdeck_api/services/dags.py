@@ -45,7 +45,8 @@ def collapsed_view(graph: Graph, collapsed: Iterable[str]) -> Graph:
 
 class DagQuery(msgspec.Struct, kw_only=True, frozen=True):
     """Filters, order and page of a DAG list request. ``tags`` match Airflow or custom tags
-    (any of them); ``environment`` and ``favorites`` come from the product DB. Airflow sorts
+    (any of them); ``environment``, ``team`` (the owner team) and ``favorites`` come from the
+    product DB. Airflow sorts
     even when Airdeck filters, so the order holds across pages either way."""
 
     page: int = 1
@@ -55,13 +56,14 @@ class DagQuery(msgspec.Struct, kw_only=True, frozen=True):
     owners: tuple[str, ...] = ()
     paused: bool | None = None
     environment: str | None = None
+    team: str | None = None
     favorites: bool = False
     sort: DagSort = "dag_id"
 
     @property
     def needs_product_filter(self) -> bool:
         """Whether some filter can't be left to Airflow's own paging."""
-        return bool(self.tags or self.environment or self.favorites)
+        return bool(self.tags or self.environment or self.team or self.favorites)
 
 
 class _LastRunEntry(msgspec.Struct):
@@ -213,22 +215,56 @@ class DagService:
         from Airflow and filtering and paging here. A cold page costs two Airflow calls (the
         list and its DAGs' last runs, batched); a warm one none.
         """
-        user = self.access.principal.subject
-        offset = (query.page - 1) * query.limit
-        if not query.needs_product_filter and self.access.global_grant("dags:read"):
-            dags, total = await self.catalog.list_dags(query, offset=offset, limit=query.limit)
-            dags = await self.product.annotate(dags, user)
-        else:
-            every = await self.product.annotate(await self.catalog.every_dag(query), user)
-            matching = [d for d in every if self._matches(d, query)]
-            total = len(matching)
-            dags = matching[offset : offset + query.limit]
+        dags, total = await self._select(query)
         return DagPage(
             items=await self.with_last_runs(dags), total=total, page=query.page, limit=query.limit
         )
 
+    async def count(self, query: DagQuery) -> int:
+        """How many DAGs the caller may see match ``query`` (no last run is read)."""
+        if self._reads_every_dag(query):
+            return len(await self.matching(query))
+        _, total = await self.catalog.list_dags(
+            query, offset=(query.page - 1) * query.limit, limit=query.limit
+        )
+        return total
+
+    async def warm(self, query: DagQuery) -> None:
+        """Read from Airflow into the shared cache what ``page`` and ``count`` read for
+        ``query``. It touches no product DB, so several deployments can be read ahead at once
+        within one request."""
+        if self._reads_every_dag(query):
+            await self.catalog.every_dag(query)
+        else:
+            await self.catalog.list_dags(
+                query, offset=(query.page - 1) * query.limit, limit=query.limit
+            )
+
+    async def matching(self, query: DagQuery) -> list[Dag]:
+        """Every DAG the caller may see that matches ``query``, with product data, in the
+        query's order (no last run is read)."""
+        user = self.access.principal.subject
+        every = await self.product.annotate(await self.catalog.every_dag(query), user)
+        return [d for d in every if self._matches(d, query)]
+
+    def _reads_every_dag(self, query: DagQuery) -> bool:
+        """Whether listing ``query`` reads every DAG (a product filter, or a caller whose
+        grants are scoped) rather than leaving the paging to Airflow."""
+        return query.needs_product_filter or not self.access.global_grant("dags:read")
+
+    async def _select(self, query: DagQuery) -> tuple[list[Dag], int]:
+        """The page's DAGs with product data, and the number of all matches."""
+        offset = (query.page - 1) * query.limit
+        if self._reads_every_dag(query):
+            matching = await self.matching(query)
+            return matching[offset : offset + query.limit], len(matching)
+        dags, total = await self.catalog.list_dags(query, offset=offset, limit=query.limit)
+        return await self.product.annotate(dags, self.access.principal.subject), total
+
     def _matches(self, dag: Dag, query: DagQuery) -> bool:
         if query.tags and not set(query.tags) & (set(dag.tags) | set(dag.custom_tags)):
+            return False
+        if query.team and dag.owner_team != query.team:
             return False
         if query.environment and dag.environment != query.environment:
             return False

@@ -8,6 +8,7 @@ the services a fake that keeps its DAGs and runs in memory.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, Protocol
 
 from airdeck_domain.models import (
@@ -80,6 +81,13 @@ class AirflowPort(Protocol):
         """The newest run of each DAG (None for one that never ran)."""
         ...
 
+    async def runs_started_between(
+        self, start: datetime, end: datetime, *, most: int = 2000
+    ) -> tuple[list[DagRun], bool]:
+        """Every DAG's runs started in ``[start, end]``, oldest first, at most ``most``, and
+        whether more were left out."""
+        ...
+
     async def get_run(self, dag_id: str, run_id: str) -> DagRun:
         """One run."""
         ...
@@ -128,6 +136,13 @@ class AirflowPort(Protocol):
         """One task instance (a mapped one by its index)."""
         ...
 
+    async def task_instance_tries(
+        self, dag_id: str, run_id: str, task_id: str, map_index: int = -1
+    ) -> list[TaskInstance]:
+        """Every try of a task instance Airflow keeps, each as the instance was then (its
+        current try among them)."""
+        ...
+
     async def clear(
         self,
         dag_id: str,
@@ -167,6 +182,10 @@ class AirflowPort(Protocol):
         continuation_token: str | None = None,
     ) -> LogPage:
         """The log events after ``continuation_token`` (all of them without one)."""
+        ...
+
+    async def version(self) -> str:
+        """The Airflow version the deployment runs."""
         ...
 
     async def health(self) -> dict[str, ComponentReport]:

@@ -9,24 +9,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from airdeck_adapters.db.models import PipelineMetadata
 from airdeck_adapters.db.services import FavoriteService, PipelineMetadataService
-from airdeck_domain.models import Dag
+from airdeck_domain.models import Dag, DagDetail
 from airdeck_domain.rbac import DagScope
 
 
 def scope_of(dag: Dag) -> DagScope:
-    """What RBAC grants are matched against for a DAG (Airflow and custom tags together)."""
+    """What RBAC grants are matched against for a DAG (Airflow and custom tags together, and
+    the deployment it lives in)."""
     return DagScope(
         dag_id=dag.dag_id,
         tags=frozenset(dag.tags) | frozenset(dag.custom_tags),
         owner_team=dag.owner_team,
         environment=dag.environment,
+        deployment=dag.deployment,
     )
 
 
 def merge(dag: Dag, meta: PipelineMetadata | None, favorite: bool) -> Dag:
-    """A DAG with the product's metadata and the caller's favorite flag."""
+    """A DAG with the product's metadata and the caller's favorite flag; the product's
+    description, when set, stands for Airflow's (a detail has it as ``product_description``
+    too)."""
     if meta is None:
         return msgspec.structs.replace(dag, is_favorite=favorite)
+    # A detail also keeps the product's own text apart, for the editor that changes it.
+    own = {"product_description": meta.description} if isinstance(dag, DagDetail) else {}
     return msgspec.structs.replace(
         dag,
         environment=meta.environment,
@@ -34,6 +40,7 @@ def merge(dag: Dag, meta: PipelineMetadata | None, favorite: bool) -> Dag:
         custom_tags=sorted(meta.custom_tags or []),
         is_favorite=favorite,
         description=dag.description if meta.description is None else meta.description,
+        **own,
     )
 
 
