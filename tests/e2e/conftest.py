@@ -32,9 +32,13 @@ USERS = {
     "ada": ("ada-pw", "admin"),
     "wes": ("wes-pw", "operator"),
     "ida": ("ida-pw", "admin"),
+    "cleo": ("cleo-pw", "admin"),
+    "gus": ("gus-pw", "operator"),
 }
-"""Each person has their own rate limits: ``wes`` only watches a live log for ten minutes, and
-``ida`` only manages saved configs and metadata (a burst of writes of her own)."""
+"""Each person has their own rate limits: ``wes`` only watches a live log for ten minutes,
+``ida`` only manages saved configs and metadata, ``cleo`` only previews and clears (each dry
+run is a write) and ``gus`` only starts the Gantt's running run: bursts of writes of their own,
+within the default limit of 10 a minute."""
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

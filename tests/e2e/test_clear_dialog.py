@@ -57,7 +57,7 @@ def test_the_clear_dialog_previews_cancels_and_confirms(
     before = {task_id: tries(airflow, task_id) for task_id in {TASK, *DOWNSTREAM}}
     audits = clear_audits(stack)
 
-    sign_in(page, stack, "ada")
+    sign_in(page, stack, "cleo")
     page.goto(f"{stack.web}/workflows/{DAG_ID}/runs/{quote(RUN_ID, safe='')}")
     page.locator(f".graph-node[data-task-id='{TASK}']").click()
     expect(page.locator("#drawer-title")).to_have_text(TASK)

@@ -49,14 +49,15 @@ def running_bar(page: Page) -> Locator:
 def test_a_running_tasks_bar_grows_while_the_page_watches(
     page: Page, stack: Stack, airflow: Any
 ) -> None:
-    headers = api_token(stack, "ada")
-    run_id = httpx.post(
+    started = httpx.post(
         f"{stack.api}/api/orchestrator/dags/slow_logger/runs",
         json={"conf": {"seconds": 60}},
-        headers=headers,
+        headers=api_token(stack, "gus"),
         timeout=60,
-    ).json()["run_id"]
-    sign_in(page, stack, "ada")
+    )
+    assert started.status_code == 201, started.text
+    run_id = started.json()["run_id"]
+    sign_in(page, stack, "gus")
     open_gantt(page, stack, "slow_logger", run_id)
 
     row = page.locator(".gantt-row[data-task-id='tick']")
