@@ -55,3 +55,57 @@ stop_sessions() {
     ok "stopped $label$name ($home)"
   done
 }
+
+# install_airflow VERSION VENV HOW_LONG: Apache Airflow VERSION (with the postgres extra) into its
+# own venv VENV, never the project's. Returns at once when that version is there.
+install_airflow() {
+  local version=$1 venv=$2 how_long=$3 start
+  installed() { "$venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('apache-airflow') != '$version')" 2>/dev/null; }
+  if [[ -x "$venv/bin/airflow" ]] && installed; then
+    ok "Airflow $version present ($venv)"
+    return 0
+  fi
+  start=$(date +%s)
+  step "installing Airflow $version into $venv (takes $how_long)"
+  [[ -x "$venv/bin/python" ]] || python3.11 -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --upgrade pip
+  "$venv/bin/python" -m pip install --progress-bar on "apache-airflow[postgres]==$version" ||
+    fail "pip could not install Airflow $version"
+  installed || fail "Airflow $version did not install into $venv"
+  ok "Airflow $version installed in $(( $(date +%s) - start ))s"
+}
+
+# session_running HOME NAME: true when HOME/NAME.pid points at a live session a start script began.
+session_running() {
+  local pid
+  pid=$(cat "$1/$2.pid" 2>/dev/null) || return 1
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && [[ "$(ps -o sid= -p "$pid" | tr -d ' ')" == "$pid" ]]
+}
+
+# launch_session HOME NAME COMMAND...: run COMMAND in a new session whose id is written to
+# HOME/NAME.pid, output to HOME/NAME.log (without descriptor 9, the start lock, or the lock would
+# live as long as Airflow).
+launch_session() {
+  local home=$1 name=$2; shift 2
+  setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$home/$name.pid" "$@" >"$home/$name.log" 2>&1 </dev/null 9>&- &
+  for _ in $(seq 50); do [[ -s "$home/$name.pid" ]] && return; sleep 0.1; done
+}
+
+# start_example_service HOME PYTHON PORT URL: the service the service_pipeline DAG calls, on PORT,
+# unless HOME's one is already running.
+start_example_service() {
+  local home=$1 python=$2 port=$3 url=$4
+  if session_running "$home" example-service; then
+    ok "example service already running on $url"
+    return 0
+  fi
+  rm -f "$home/example-service.pid"
+  launch_session "$home" example-service "$python" "$ROOT/dev/airflow/example_service.py" "$port"
+  for _ in $(seq 50); do
+    curl -fsS -o /dev/null --max-time 1 "$url/health" 2>/dev/null && break
+    sleep 0.1
+  done
+  session_running "$home" example-service ||
+    { tail -n 20 "$home/example-service.log" >&2; fail "the example service did not start"; }
+  ok "example service started on $url"
+}

@@ -21,21 +21,6 @@ af_py="$AIRDECK_AIRFLOW2_VENV/bin/python"
 exec 9>"$home/start.lock"
 flock 9
 
-# running NAME: true when NAME's pid file points at a live session we started.
-running() {
-  local pid
-  pid=$(cat "$home/$1.pid" 2>/dev/null) || return 1
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && [[ "$(ps -o sid= -p "$pid" | tr -d ' ')" == "$pid" ]]
-}
-
-# launch NAME COMMAND...: run in a new session whose id is written to NAME.pid, output to NAME.log
-# (without the lock's descriptor, or the lock would live as long as Airflow).
-launch() {
-  local name=$1; shift
-  setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$home/$name.pid" "$@" >"$home/$name.log" 2>&1 </dev/null 9>&- &
-  for _ in $(seq 50); do [[ -s "$home/$name.pid" ]] && return; sleep 0.1; done
-}
-
 # wait_ready [ARGS]: dev/airflow/wait_ready.py speaking /api/v1 to this Airflow 2.
 wait_ready() {
   AIRDECK_AIRFLOW_URL="$AIRDECK_AIRFLOW2_URL" AIRDECK_AIRFLOW_USERNAME="$AIRDECK_AIRFLOW2_USERNAME" \
@@ -43,21 +28,10 @@ wait_ready() {
     "$af_py" "$ROOT/dev/airflow/wait_ready.py" --api v1 "$@"
 }
 
-if running example-service; then
-  ok "example service already running on $AIRDECK_AIRFLOW2_EXAMPLE_SERVICE_URL"
-else
-  rm -f "$home/example-service.pid"
-  launch example-service "$af_py" "$ROOT/dev/airflow/example_service.py" "$AIRDECK_AIRFLOW2_EXAMPLE_SERVICE_PORT"
-  for _ in $(seq 50); do
-    curl -fsS -o /dev/null --max-time 1 "$AIRDECK_AIRFLOW2_EXAMPLE_SERVICE_URL/health" 2>/dev/null && break
-    sleep 0.1
-  done
-  running example-service || { tail -n 20 "$home/example-service.log" >&2; fail "the example service did not start"; }
-  ok "example service started on $AIRDECK_AIRFLOW2_EXAMPLE_SERVICE_URL"
-fi
+start_example_service "$home" "$af_py" "$AIRDECK_AIRFLOW2_EXAMPLE_SERVICE_PORT" "$AIRDECK_AIRFLOW2_EXAMPLE_SERVICE_URL"
 
 start=$(date +%s)
-if running airflow; then
+if session_running "$home" airflow; then
   ok "Airflow 2 already running on $AIRDECK_AIRFLOW2_URL (pid $(cat "$home/airflow.pid"))"
   wait_ready --timeout 120 --pid "$(cat "$home/airflow.pid")" ||
     fail "Airflow 2 on $AIRDECK_AIRFLOW2_URL is running but not ready; log: $home/airflow.log"
@@ -104,7 +78,7 @@ fi
 rm -f "$home/airflow.pid"
 # One session for the three parts: when any of them exits, the others are stopped too, so a
 # half-running Airflow never passes for a running one.
-launch airflow bash -c 'airflow scheduler & airflow triggerer & airflow webserver & wait -n; kill 0'
+launch_session "$home" airflow bash -c 'airflow scheduler & airflow triggerer & airflow webserver & wait -n; kill 0'
 pid=$(cat "$home/airflow.pid")
 if ! wait_ready --timeout "${AIRDECK_AIRFLOW2_START_TIMEOUT:-240}" --pid "$pid"; then
   echo "---- last lines of $home/airflow.log ----" >&2

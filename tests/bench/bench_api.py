@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -256,6 +256,70 @@ def flush(url: str) -> None:
     redis.Redis.from_url(url).flushdb()
 
 
+async def empty_cache() -> None:
+    """Empty the benchmarked API's cache (``REDIS_URL``), as before each cold sample."""
+    await asyncio.to_thread(flush, REDIS_URL)
+
+
+def bench_airflow() -> tuple[AirflowLogin, ServiceAccount, httpx.Client]:
+    """The bench Airflow from ``make bench``'s settings, its service account and a client signed
+    in as it; printed first: the machine, and that Airdeck's rate limits are lifted (every
+    ``running_api`` lifts them)."""
+    login = AirflowLogin(
+        os.environ["AIRDECK_AIRFLOW_URL"],
+        os.environ["AIRDECK_AIRFLOW_USERNAME"],
+        os.environ["AIRDECK_AIRFLOW_PASSWORD"],
+    )
+    account = ServiceAccount(login.url, login.username, login.password)
+    print("NOTE: Airdeck's rate limits are LIFTED for this benchmark (AIRDECK_RATE_LIMITS=")
+    print(f"      {LIFTED}); shipped defaults would answer 429 under this load.")
+    print(f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
+    return login, account, httpx.Client(base_url=login.url, auth=account, timeout=120)
+
+
+def direct_reads(
+    airflow: httpx.AsyncClient, groups: list[list[str]]
+) -> Callable[[], Awaitable[bool]]:
+    """A reader of Airflow ``groups`` of paths made directly, one group after another and each
+    group's paths concurrently (as Airdeck makes them); it says whether every answer was 2xx."""
+
+    async def read() -> bool:
+        try:
+            for group in groups:
+                answers = await asyncio.gather(*(airflow.get(p) for p in group))
+                if not all(a.is_success for a in answers):
+                    return False
+        except httpx.HTTPError:
+            return False
+        return True
+
+    return read
+
+
+async def batched_instances(
+    airflow: httpx.AsyncClient, dag_id: str, run_ids: list[str]
+) -> list[httpx.Response]:
+    """The task instances of ``run_ids`` through Airflow's batched list, as Airdeck reads them:
+    the first page, then the rest concurrently."""
+
+    def batch(offset: int) -> Awaitable[httpx.Response]:
+        body = {
+            "dag_ids": [dag_id],
+            "dag_run_ids": run_ids,
+            "page_offset": offset,
+            "page_limit": PAGE,
+        }
+        return airflow.post("/api/v2/dags/~/dagRuns/~/taskInstances/list", json=body)
+
+    first = await batch(0)
+    if not first.is_success:
+        return [first]
+    rest = await asyncio.gather(
+        *(batch(offset) for offset in range(PAGE, first.json()["total_entries"], PAGE))
+    )
+    return [first, *rest]
+
+
 # -- measurements ----------------------------------------------------------------------------
 
 
@@ -277,19 +341,7 @@ async def cold_pair(api: Api, airflow: httpx.AsyncClient, route: Route) -> tuple
         except httpx.HTTPError:
             return False
 
-    async def theirs() -> bool:
-        try:
-            for group in route.direct:
-                answers = await asyncio.gather(*(airflow.get(p) for p in group))
-                if not all(a.is_success for a in answers):
-                    return False
-        except httpx.HTTPError:
-            return False
-        return True
-
-    async def empty_cache() -> None:
-        await asyncio.to_thread(flush, REDIS_URL)
-
+    theirs = direct_reads(airflow, route.direct)
     try:
         await mine()  # connections and the token's signing key, not the data, are warm
         await theirs()
@@ -434,16 +486,7 @@ def print_table(rows: list[Row]) -> tuple[float, float]:
 
 
 def main() -> int:
-    login = AirflowLogin(
-        os.environ["AIRDECK_AIRFLOW_URL"],
-        os.environ["AIRDECK_AIRFLOW_USERNAME"],
-        os.environ["AIRDECK_AIRFLOW_PASSWORD"],
-    )
-    account = ServiceAccount(login.url, login.username, login.password)
-    airflow = httpx.Client(base_url=login.url, auth=account, timeout=120)
-    print("NOTE: Airdeck's rate limits are LIFTED for this benchmark (AIRDECK_RATE_LIMITS=")
-    print(f"      {LIFTED}); shipped defaults would answer 429 under this load.")
-    print(f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
+    login, account, airflow = bench_airflow()
     total_dags = wait_for_bench_dags(airflow)
     instances = ensure_mapped_run(login, airflow)
     print(

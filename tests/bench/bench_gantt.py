@@ -34,7 +34,6 @@ from airdeck_domain.models import DagRun, TaskInstance
 from tests.bench.bench_api import (
     COLD_ROUNDS,
     COUNTED_REDIS_URL,
-    LIFTED,
     MAPPED_DAG,
     MAPPED_INSTANCES,
     MAPPED_RUN,
@@ -42,6 +41,9 @@ from tests.bench.bench_api import (
     PREFIX,
     REDIS_URL,
     Api,
+    bench_airflow,
+    direct_reads,
+    empty_cache,
     enc,
     ensure_mapped_run,
     flush,
@@ -50,7 +52,6 @@ from tests.bench.bench_api import (
 )
 from tests.bench.load import Latency, sample
 from tests.conftest import AirflowLogin
-from tests.support.airflow_auth import ServiceAccount
 from tests.support.airflow_runs import run_path
 from tests.support.counting_proxy import CountingProxy
 
@@ -106,19 +107,7 @@ async def timed(
         size = len(response.content)
         return response.is_success
 
-    async def theirs() -> bool:
-        try:
-            for group in direct:
-                answers = await asyncio.gather(*(airflow.get(p) for p in group))
-                if not all(a.is_success for a in answers):
-                    return False
-        except httpx.HTTPError:
-            return False
-        return True
-
-    async def empty_cache() -> None:
-        await asyncio.to_thread(flush, REDIS_URL)
-
+    theirs = direct_reads(airflow, direct)
     try:
         await mine()  # connections and the token's signing key, not the data, are warm
         await theirs()
@@ -211,16 +200,7 @@ def print_table(rows: list[Row], calls: dict[str, int], ui: Latency) -> None:
 
 
 def main() -> int:
-    login = AirflowLogin(
-        os.environ["AIRDECK_AIRFLOW_URL"],
-        os.environ["AIRDECK_AIRFLOW_USERNAME"],
-        os.environ["AIRDECK_AIRFLOW_PASSWORD"],
-    )
-    account = ServiceAccount(login.url, login.username, login.password)
-    airflow = httpx.Client(base_url=login.url, auth=account, timeout=120)
-    print("NOTE: Airdeck's rate limits are LIFTED for this benchmark (AIRDECK_RATE_LIMITS=")
-    print(f"      {LIFTED}).")
-    print(f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
+    login, account, airflow = bench_airflow()
     wait_for_mapped_dag(airflow)
     instances = ensure_mapped_run(login, airflow)
     print(f"Airflow {login.url}: {MAPPED_DAG} run {MAPPED_RUN} has {instances} task instances")

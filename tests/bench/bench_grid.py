@@ -39,7 +39,17 @@ from playwright.sync_api import Page, sync_playwright
 
 from airdeck_domain.grid import Grid, grid
 from airdeck_domain.models import DagRun, Task, TaskInstance
-from tests.bench.bench_api import PASSWORD, PREFIX, USER, Api, flush, running_api, verdict
+from tests.bench.bench_api import (
+    PASSWORD,
+    PREFIX,
+    USER,
+    Api,
+    batched_instances,
+    bench_airflow,
+    flush,
+    running_api,
+    verdict,
+)
 from tests.bench.load import Latency, sample
 from tests.bench.ui_first_rows import running_web
 from tests.conftest import AirflowLogin
@@ -169,21 +179,7 @@ async def direct_calls(airflow: httpx.AsyncClient, dag_id: str, run_ids: list[st
         ),
         tasks(),
     )
-
-    def batch(offset: int) -> Any:
-        body = {
-            "dag_ids": [dag_id],
-            "dag_run_ids": run_ids,
-            "page_offset": offset,
-            "page_limit": PAGE,
-        }
-        return airflow.post("/api/v2/dags/~/dagRuns/~/taskInstances/list", json=body)
-
-    first = await batch(0)
-    rest = await asyncio.gather(
-        *(batch(offset) for offset in range(PAGE, first.json()["total_entries"], PAGE))
-    )
-    answers = [listed, detail, listed_tasks, first, *rest]
+    answers = [listed, detail, listed_tasks, *await batched_instances(airflow, dag_id, run_ids)]
     return all(a.is_success for a in answers)
 
 
@@ -335,14 +331,7 @@ def paint(api: Api, body: bytes, shown: Grid) -> Paint:
 
 
 def main() -> int:
-    login = AirflowLogin(
-        os.environ["AIRDECK_AIRFLOW_URL"],
-        os.environ["AIRDECK_AIRFLOW_USERNAME"],
-        os.environ["AIRDECK_AIRFLOW_PASSWORD"],
-    )
-    account = ServiceAccount(login.url, login.username, login.password)
-    airflow = httpx.Client(base_url=login.url, auth=account, timeout=120)
-    print(f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
+    login, account, airflow = bench_airflow()
 
     tasks, runs, instances = synthetic()
     built = grid("synthetic", tasks, runs, instances)

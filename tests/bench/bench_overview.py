@@ -43,7 +43,16 @@ import msgspec
 
 from airdeck_domain.analytics import DagOverview
 from airdeck_domain.caching import RUNS_PAGE_TTL
-from tests.bench.bench_api import LIFTED, PAGE, PREFIX, Api, flush, running_api, verdict
+from tests.bench.bench_api import (
+    PAGE,
+    PREFIX,
+    Api,
+    batched_instances,
+    bench_airflow,
+    flush,
+    running_api,
+    verdict,
+)
 from tests.bench.load import Latency, sample
 from tests.conftest import AirflowLogin
 from tests.support.airflow_auth import ServiceAccount
@@ -154,23 +163,7 @@ async def direct_cold(airflow: httpx.AsyncClient, runs: int) -> bool:
     run_ids = await runs_page(airflow, runs)
     if run_ids is None:
         return False
-
-    def batch(offset: int) -> Awaitable[httpx.Response]:
-        body = {
-            "dag_ids": [DAG_ID],
-            "dag_run_ids": run_ids,
-            "page_offset": offset,
-            "page_limit": PAGE,
-        }
-        return airflow.post("/api/v2/dags/~/dagRuns/~/taskInstances/list", json=body)
-
-    first = await batch(0)
-    if not first.is_success:
-        return False
-    rest = await asyncio.gather(
-        *(batch(offset) for offset in range(PAGE, first.json()["total_entries"], PAGE))
-    )
-    return all(answer.is_success for answer in rest)
+    return all(answer.is_success for answer in await batched_instances(airflow, DAG_ID, run_ids))
 
 
 async def direct_later(airflow: httpx.AsyncClient, runs: int) -> bool:
@@ -317,16 +310,7 @@ def print_table(rows: list[Figures]) -> None:
 
 
 def main() -> int:
-    login = AirflowLogin(
-        os.environ["AIRDECK_AIRFLOW_URL"],
-        os.environ["AIRDECK_AIRFLOW_USERNAME"],
-        os.environ["AIRDECK_AIRFLOW_PASSWORD"],
-    )
-    account = ServiceAccount(login.url, login.username, login.password)
-    airflow = httpx.Client(base_url=login.url, auth=account, timeout=120)
-    print("NOTE: Airdeck's rate limits are LIFTED for this benchmark (AIRDECK_RATE_LIMITS=")
-    print(f"      {LIFTED}).")
-    print(f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
+    login, account, airflow = bench_airflow()
     succeeded = ensure_runs(airflow)
     print(f"Airflow {login.url}: {DAG_ID} has {succeeded:,} successful runs (one task each)")
 
