@@ -1,16 +1,17 @@
 """Accessibility in a real browser: axe-core finds nothing serious or critical on the main
-screens, and the control the keyboard is on shows it."""
+screens, in light mode and in dark mode, and the control the keyboard is on shows it."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Literal
 from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Stack, sign_in
-from tests.support.accessibility import blocking_violations
+from tests.support.accessibility import blocking_violations, focus_shown
 from tests.support.airflow_runs import ensure_run
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
@@ -19,26 +20,17 @@ DAG_ID = "grouped_pipeline"
 RUN_ID = "manual__grouped+airdeck"
 """The finished run the graph tests read too (ensure_run reuses it)."""
 
-# Whether the focused element draws a focus ring: an outline, or a box shadow as Radix's
-# inputs have (on the element or, for a Radix text field's input, on its wrapper).
-FOCUS_SHOWN = """() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return false;
-  const drawn = (node) => {
-    const style = getComputedStyle(node);
-    return (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
-      || style.boxShadow !== "none";
-  };
-  return drawn(el) || (!!el.parentElement && drawn(el.parentElement));
-}"""
 
-
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_main_screens_have_no_serious_violations(
-    page: Page, stack: Stack, airflow: Any
+    page: Page, stack: Stack, airflow: Any, scheme: Literal["light", "dark"]
 ) -> None:
     ensure_run(airflow, DAG_ID, RUN_ID)
+    # The app follows the system's colour mode until the person picks one with its toggle.
+    page.emulate_media(color_scheme=scheme)
     found: dict[str, list[str]] = {}
     sign_in(page, stack, "ada")
+    expect(page.locator("html")).to_have_class(re.compile(rf"\b{scheme}\b"))
     found["the DAG list"] = blocking_violations(page)
 
     page.goto(f"{stack.web}/workflows/{DAG_ID}")
@@ -60,7 +52,7 @@ def test_the_main_screens_have_no_serious_violations(
 
     # Every screen's findings at once: one run of the test tells all there is to fix.
     report = "\n".join(f"{screen}: {line}" for screen, lines in found.items() for line in lines)
-    assert report == "", f"axe-core found serious or critical violations:\n{report}"
+    assert report == "", f"axe-core found serious or critical violations ({scheme}):\n{report}"
 
 
 def test_the_keyboard_focus_is_always_visible(page: Page, stack: Stack) -> None:
@@ -68,6 +60,6 @@ def test_the_keyboard_focus_is_always_visible(page: Page, stack: Stack) -> None:
     unseen = []
     for _ in range(12):
         page.keyboard.press("Tab")
-        if not page.evaluate(FOCUS_SHOWN):
+        if not focus_shown(page):
             unseen.append(page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)"))
     assert unseen == [], f"focused without a visible focus ring: {unseen}"

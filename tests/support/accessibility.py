@@ -14,6 +14,19 @@ from playwright.sync_api import Page
 AXE_DIR = Path(__file__).parent / "axe_core"
 AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
+# Whether the focused element draws a focus ring: an outline, or a box shadow as Radix's
+# inputs have (on the element or, for a Radix text field's input, on its wrapper).
+FOCUS_SHOWN = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return false;
+  const drawn = (node) => {
+    const style = getComputedStyle(node);
+    return (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
+      || style.boxShadow !== "none";
+  };
+  return drawn(el) || (!!el.parentElement && drawn(el.parentElement));
+}"""
+TAB_PRESSES = 80
 """The impacts a page may not have; axe-core's "minor" and "moderate" findings are left to
 judgement."""
 
@@ -46,3 +59,19 @@ def blocking_violations(page: Page) -> list[str]:
         for rule in results["violations"]
         if rule["impact"] in BLOCKING
     ]
+
+
+def focus_shown(page: Page) -> bool:
+    """Whether the element the keyboard is on shows it, with an outline or a box shadow."""
+    shown: bool = page.evaluate(FOCUS_SHOWN)
+    return shown
+
+
+def tab_to(page: Page, selector: str) -> None:
+    """Press Tab, as a keyboard user would, until the focused element matches ``selector``;
+    fails when it is not reached within a page's worth of presses."""
+    for _ in range(TAB_PRESSES):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => !!document.activeElement?.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector} in {TAB_PRESSES} presses")

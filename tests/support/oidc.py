@@ -1,7 +1,7 @@
 """A real OpenID provider for tests: the certified ``oidc-provider`` package, run by Node on
 loopback (oidc_provider/provider.mjs). Machine clients get tokens with the client_credentials
 grant; with a ``WebClient`` it also signs people in through the authorization code flow, using
-its built-in development login and consent pages."""
+its built-in development login and consent pages, and renews their tokens with refresh tokens."""
 
 from __future__ import annotations
 
@@ -34,12 +34,21 @@ class WebClient:
 
 @dataclass(frozen=True)
 class OidcProvider:
-    """A running provider: its issuer URL, the API audience its access tokens are for, and
-    where it answers (the issuer without a trailing "/", unless a proxy fronts it)."""
+    """A running provider: its issuer URL, the API audience its access tokens are for, where
+    it answers (the issuer without a trailing "/", unless a proxy fronts it) and the file its
+    output goes to, if any."""
 
     issuer: str
     audience: str
     url: str
+    log: Path | None = None
+
+    def grant_types(self) -> list[str]:
+        """The grant type of each token the provider issued so far, oldest first (from its
+        ``log``)."""
+        assert self.log is not None, "the provider was started without a log"
+        lines = self.log.read_text().splitlines()
+        return [json.loads(line)["grant_type"] for line in lines if line.startswith("{")]
 
     def token(self, client_id: str, resource: str | None = None) -> str:
         """An access token for the machine client ``client_id`` (for ``resource``, by default
@@ -82,11 +91,17 @@ def running_provider(
     web_client: WebClient | None = None,
     port: int | None = None,
     issuer: str | None = None,
+    access_token_ttl: int = 300,
+    no_refresh_accounts: Sequence[str] = (),
+    log: Path | None = None,
 ) -> Iterator[OidcProvider]:
     """A provider on ``port`` (a free one by default) for as long as the block runs.
     ``client_roles`` and ``user_roles`` (by login name) land in the ``roles`` claim of access
-    tokens. ``issuer`` is its issuer URL, ``http://127.0.0.1:<port>`` by default: give one
-    ending in "/", or one on the port of a proxy in front of it."""
+    tokens, which live ``access_token_ttl`` seconds. Signed-in people get refresh tokens, but
+    for the accounts in ``no_refresh_accounts``. ``issuer`` is its issuer URL,
+    ``http://127.0.0.1:<port>`` by default: give one ending in "/", or one on the port of a
+    proxy in front of it. Its output goes to ``log`` when given (see
+    ``OidcProvider.grant_types``)."""
     install_provider()
     port = port or free_port()
     direct = f"http://127.0.0.1:{port}"
@@ -98,20 +113,26 @@ def running_provider(
         "CLIENT_ROLES": json.dumps(client_roles),
         "USER_ROLES": json.dumps(user_roles or {}),
         "ISSUER": issuer,
+        "ACCESS_TOKEN_TTL": str(access_token_ttl),
+        "NO_REFRESH_ACCOUNTS": json.dumps(list(no_refresh_accounts)),
     }
     if web_client is not None:
         env["WEB_CLIENT"] = json.dumps(asdict(web_client))
-    process = subprocess.Popen(["node", "provider.mjs"], cwd=PROVIDER_DIR, env=env)
+    output = log.open("wb") if log is not None else None
+    process = subprocess.Popen(["node", "provider.mjs"], cwd=PROVIDER_DIR, env=env, stdout=output)
     try:
         _wait_for(direct, process)
         yield OidcProvider(
             issuer=issuer,
             audience=audience,
             url=direct if issuer == direct else issuer.rstrip("/"),
+            log=log,
         )
     finally:
         process.terminate()
         process.wait(10)
+        if output is not None:
+            output.close()
 
 
 def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:

@@ -3,8 +3,11 @@
 // the "roles" claim, as a company IdP would put group names.
 // With $WEB_CLIENT set, a browser sign-in client is served too: the authorization code flow with
 // PKCE, the provider's built-in development login and consent pages (any login name signs in as
-// that account) and RP-initiated logout; each account's roles come from $USER_ROLES.
-// Access tokens for $AUDIENCE are RS256 JWTs either way.
+// that account) and RP-initiated logout; each account's roles come from $USER_ROLES. A signed-in
+// person also gets a refresh token (as Keycloak gives one without asking for offline_access),
+// unless their account is in $NO_REFRESH_ACCOUNTS.
+// Access tokens for $AUDIENCE are RS256 JWTs either way, living $ACCESS_TOKEN_TTL seconds
+// (300 by default). Each token issued is logged to stdout as a JSON line naming its grant type.
 import Provider from "oidc-provider";
 
 const port = Number(process.env.PORT);
@@ -16,6 +19,8 @@ const clientRoles = JSON.parse(process.env.CLIENT_ROLES); // {"client-id": ["gro
 const userRoles = JSON.parse(process.env.USER_ROLES ?? "{}"); // {"account": ["group", ...]}
 // {"client_id": "...", "redirect_uri": "...", "post_logout_redirect_uri": "..."}
 const webClient = process.env.WEB_CLIENT ? JSON.parse(process.env.WEB_CLIENT) : null;
+const noRefreshAccounts = JSON.parse(process.env.NO_REFRESH_ACCOUNTS ?? "[]"); // ["account", ...]
+const accessTokenTTL = Number(process.env.ACCESS_TOKEN_TTL ?? 300);
 
 const machineClients = Object.keys(clientRoles).map((clientId) => ({
   client_id: clientId,
@@ -30,7 +35,7 @@ const browserClients = webClient
       {
         client_id: webClient.client_id,
         client_name: "Airdeck web",
-        grant_types: ["authorization_code"],
+        grant_types: ["authorization_code", "refresh_token"],
         response_types: ["code"],
         redirect_uris: [webClient.redirect_uri],
         post_logout_redirect_uris: [webClient.post_logout_redirect_uri],
@@ -48,6 +53,8 @@ const provider = new Provider(issuer, {
   }),
   claims: { openid: ["sub"], profile: ["name"] },
   pkce: { required: () => true },
+  issueRefreshToken: (ctx, client, code) =>
+    client.grantTypeAllowed("refresh_token") && !noRefreshAccounts.includes(code.accountId),
   features: {
     clientCredentials: { enabled: true },
     devInteractions: { enabled: webClient !== null },
@@ -61,7 +68,7 @@ const provider = new Provider(issuer, {
       getResourceServerInfo: (ctx, resource, client) => ({
         scope: "api",
         audience: resource,
-        accessTokenTTL: client.clientId === "short-lived" ? 1 : 300,
+        accessTokenTTL: client.clientId === "short-lived" ? 1 : accessTokenTTL,
         accessTokenFormat: "jwt",
         jwt: { sign: { alg: "RS256" } },
       }),
@@ -74,5 +81,9 @@ const provider = new Provider(issuer, {
       ? { roles: userRoles[token.accountId] ?? [] }
       : { roles: clientRoles[token.clientId] ?? [], sub: token.clientId },
 });
+
+provider.on("grant.success", (ctx) =>
+  console.log(JSON.stringify({ grant_type: ctx.oidc.params.grant_type })),
+);
 
 provider.listen(port, "127.0.0.1", () => console.log(`oidc-provider ready on ${issuer}`));

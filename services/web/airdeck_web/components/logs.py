@@ -12,6 +12,16 @@ from airdeck_web.states.logs import LogState
 
 LEVEL_COLORS = {"error": "#ff6b6b", "critical": "#ff6b6b", "warning": "#ffd166", "debug": "#8d99ae"}
 RESUME_ID = "log-resume"
+GROUP_HEADER_STYLE = {
+    "all": "unset",
+    "color": "#8ecae6",
+    "font_weight": "bold",
+    "cursor": "pointer",
+    "white_space": "pre-wrap",
+    "word_break": "break-all",
+    "&:focus-visible": {"outline": "2px solid #8ecae6", "outline_offset": "2px"},
+}
+"""A log group's header: a button drawn as a line of the log, with a ring when focused."""
 
 
 class LogScroll(AutoScroll):
@@ -42,19 +52,22 @@ def _row(row: Any) -> rx.Component:
     number = row["number"].to(int)
     is_header = row["group"] == "start"
     is_match = LogState.found.contains(number)
+    folded = LogState.folded.contains(number)
     return rx.hstack(
         rx.text(number, color="#6c757d", width="52px", text_align="right", flex_shrink="0"),
         rx.cond(
             is_header,
-            rx.text(
-                rx.cond(LogState.folded.contains(number), "▸ ", "▾ "),
+            # A real button: Tab reaches it, Enter and Space fold, a screen reader says whether
+            # the group is open.
+            rx.el.button(
+                rx.el.span(rx.cond(folded, "▸ ", "▾ "), aria_hidden="true"),
                 row["text"].to(str),
-                color="#8ecae6",
-                font_weight="bold",
-                cursor="pointer",
+                type="button",
                 on_click=LogState.toggle_fold(number),
+                aria_expanded=rx.cond(folded, "false", "true"),
                 class_name="log-line log-group",
-                data_folded=LogState.folded.contains(number).to(str),
+                data_folded=folded.to(str),
+                style=GROUP_HEADER_STYLE,
             ),
             rx.text(
                 rx.html(row["html"].to(str), as_="span"),

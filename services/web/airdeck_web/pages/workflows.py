@@ -9,6 +9,7 @@ import reflex as rx
 from airdeck_web.components.badges import state_badge
 from airdeck_web.components.deployments import deployments_health, row_badge
 from airdeck_web.components.layout import layout
+from airdeck_web.components.tables import sortable_header
 from airdeck_web.components.times import relative_time
 from airdeck_web.states.workflows import PAGE_SIZES, WorkflowsState
 
@@ -43,13 +44,10 @@ def health_dot(part: str) -> rx.Component:
 
 
 def sortable(title: str, column: str) -> rx.Component:
-    """A header cell that orders the whole list (every page) by ``column``."""
-    arrow = rx.cond(
-        WorkflowsState.sort_by == column, rx.cond(WorkflowsState.sort_desc, " ↓", " ↑"), ""
-    )
-    return rx.table.column_header_cell(
-        rx.text(title, arrow, cursor="pointer", on_click=WorkflowsState.sort(column)),
-        class_name=f"sort-{column}",
+    """A header cell that orders the whole list (every page) by ``column``, by mouse or
+    keyboard."""
+    return sortable_header(
+        title, column, WorkflowsState.sort_by, WorkflowsState.sort_desc, WorkflowsState.sort(column)
     )
 
 
