@@ -26,6 +26,12 @@ BODIES: dict[str, dict[str, Any]] = {
     "triggerRun": {"conf": {}},
     "clearTask": {"dry_run": True},
     "markTask": {"state": "success"},
+    "markRun": {"state": "success"},
+    "clearRun": {"dry_run": True},
+    "setRunNote": {"note": "n"},
+    "planBackfill": {"from_date": "2025-02-01T00:00:00Z", "to_date": "2025-02-02T00:00:00Z"},
+    "createBackfill": {"from_date": "2025-02-01T00:00:00Z", "to_date": "2025-02-02T00:00:00Z"},
+    "setBackfillPaused": {"is_paused": True},
     "updateMetadata": {"environment": "dev"},
     "createConfig": {"name": "n", "conf": {}},
     "updateConfig": {"name": "m"},
@@ -147,6 +153,8 @@ async def test_route_role_matrix(make_secure_app: Callable[..., Litestar], user:
                     .replace("{run_id:str}", "manual__x+00:00")
                     .replace("{task_id:str}", "t")
                     .replace("{config_id:uuid}", str(uuid.uuid4()))
+                    .replace("{backfill_id:int}", "999999")
+                    .replace("{version_number:int}", "1")
                 )
                 body = BODIES.get(handler.operation_id) if method in ("POST", "PATCH") else None
                 response = await client.request(method, url, headers=headers, json=body)

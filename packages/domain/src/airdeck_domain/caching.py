@@ -176,3 +176,13 @@ def dag_timezone(deployment: str, dag_id: str) -> CacheRule:
 def runs_started_between(deployment: str, start: str, end: str) -> CacheRule:
     """Every DAG's runs started in a calendar's window: re-read as often as the DAG list."""
     return CacheRule(key=f"{deployment}:runs-between:{start}:{end}", ttl=DAG_LIST_TTL)
+
+
+def dag_versions(deployment: str, dag_id: str) -> CacheRule:
+    """A DAG's version history: a deploy adds a version, so re-read as often as its detail."""
+    return CacheRule(key=f"{deployment}:dag-versions:{dag_id}", ttl=DAG_VERSION_TTL)
+
+
+def dag_source(deployment: str, dag_id: str, version: int) -> CacheRule:
+    """The code of one version of a DAG: a version never changes, so kept like a structure."""
+    return CacheRule(key=f"{deployment}:dag-source:{dag_id}:v{version}", ttl=STRUCTURE_TTL)

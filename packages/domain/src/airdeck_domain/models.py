@@ -71,6 +71,8 @@ class DagVersion(msgspec.Struct, kw_only=True):
     version_id: str | None = None
     bundle_version: str | None = None
     created_at: datetime | None = None
+    bundle_name: str | None = None
+    """The DAG bundle the version was parsed from (``dags-folder`` for a plain DAGs folder)."""
 
 
 class Dag(msgspec.Struct, kw_only=True):
@@ -149,6 +151,12 @@ class DagRun(msgspec.Struct, kw_only=True):
     conf: dict[str, Any] = msgspec.field(default_factory=dict)
     note: str | None = None
     deployment: str = "default"
+    dag_versions: list[DagVersion] = msgspec.field(default_factory=list)
+    """The DAG versions the run's tasks ran with (Airflow 3; more than one when the DAG changed
+    while it ran, or a clear re-ran it on a newer one); empty on Airflow 2."""
+    bundle_version: str | None = None
+    """The bundle version (a git commit, say) the run was created from; None for a bundle that
+    is not versioned, such as a plain DAGs folder, and on Airflow 2."""
 
 
 class RunPage(Page[DagRun], kw_only=True, rename={"items": "runs"}):

@@ -1,12 +1,13 @@
 """Who may do what: roles, DAG-scoped grants, and one function that decides.
 
 Roles (README.md, "Security"): a ``viewer`` reads DAGs; an ``operator`` also triggers, pauses,
-reads logs and saves run configs; an ``admin`` may do everything, including clearing tasks,
-editing metadata, reading the audit log and reading the service's metrics. A ``Grant`` gives a
-role's permissions only on the DAGs that match all of its selectors (tag, owner team,
-environment, Airflow deployment) — e.g. an operator of ``team=finance``, or of every DAG of the
-``staging`` deployment. Permissions about the whole service rather than some DAGs
-(``GLOBAL_PERMISSIONS``) come from a global role only, never from a grant.
+backfills, reads logs, saves run configs and defines alerts; an ``admin`` may do everything,
+including clearing tasks, editing metadata, reading the audit log and reading the service's
+metrics. A ``Grant`` gives a role's permissions only on the DAGs that match all of its
+selectors (tag, owner team, environment, Airflow deployment) — e.g. an operator of
+``team=finance``, or of every DAG of the ``staging`` deployment. Permissions about the whole
+service rather than some DAGs (``GLOBAL_PERMISSIONS``) come from a global role only,
+never from a grant.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ Permission = Literal[
     "dags:read",
     "dags:trigger",
     "dags:pause",
+    "dags:backfill",
     "logs:read",
     "tasks:clear",
     "metadata:write",
     "audit:read",
     "configs:write",
+    "alerts:write",
     "metrics:read",
 ]
 Role = Literal["viewer", "operator", "admin"]
@@ -44,7 +47,15 @@ health, so a grant scoped to some DAGs never carries them."""
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset({"dags:read"}),
     "operator": frozenset(
-        {"dags:read", "dags:trigger", "dags:pause", "logs:read", "configs:write"}
+        {
+            "dags:read",
+            "dags:trigger",
+            "dags:pause",
+            "dags:backfill",
+            "logs:read",
+            "configs:write",
+            "alerts:write",
+        }
     ),
     "admin": ALL_PERMISSIONS,
 }

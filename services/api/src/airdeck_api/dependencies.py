@@ -21,6 +21,7 @@ from airdeck_api.services.access import DagAccess
 from airdeck_api.services.actions import ActionService
 from airdeck_api.services.audit import Actor, AuditTrail
 from airdeck_api.services.audit_log import AuditReader
+from airdeck_api.services.backfills import BackfillService
 from airdeck_api.services.cached import SharedCache
 from airdeck_api.services.configs import ConfigService
 from airdeck_api.services.context import RequestContext
@@ -35,6 +36,7 @@ from airdeck_api.services.metadata import MetadataService
 from airdeck_api.services.overview import OverviewService
 from airdeck_api.services.product import ProductData
 from airdeck_api.services.runs import RunService
+from airdeck_api.services.versions import VersionService
 from airdeck_api.settings import Settings
 from airdeck_domain.rbac import Principal
 
@@ -169,6 +171,18 @@ def provide_actions(context: Injected[RequestContext], dags: Injected[DagService
     return ActionService(context, dags)
 
 
+def provide_backfills(
+    context: Injected[RequestContext], dags: Injected[DagService]
+) -> BackfillService:
+    """Backfills for the caller (Airflow 3 deployments)."""
+    return BackfillService(context, dags)
+
+
+def provide_versions(context: Injected[RequestContext]) -> VersionService:
+    """DAG versions for the caller (Airflow 3 deployments)."""
+    return VersionService(context)
+
+
 def provide_configs(context: Injected[RequestContext]) -> ConfigService:
     """Saved configs for the caller."""
     return ConfigService(context)
@@ -233,6 +247,8 @@ DEPENDENCIES = {
     "gantt": Provide(provide_gantt_service, sync_to_thread=False),
     "logs": Provide(provide_log_service, sync_to_thread=False),
     "actions": Provide(provide_actions, sync_to_thread=False),
+    "backfills": Provide(provide_backfills, sync_to_thread=False),
+    "versions": Provide(provide_versions, sync_to_thread=False),
     "configs": Provide(provide_configs, sync_to_thread=False),
     "metadata": Provide(provide_metadata, sync_to_thread=False),
     "audit_log": Provide(provide_audit_log, sync_to_thread=False),

@@ -27,6 +27,7 @@ from airdeck_api.auth.users import LocalUsers
 from airdeck_api.client_address import TrustedProxies, client_address_middleware
 from airdeck_api.controllers.actions import ActionController
 from airdeck_api.controllers.audit import AuditController
+from airdeck_api.controllers.backfills import BackfillController
 from airdeck_api.controllers.dags import DagController
 from airdeck_api.controllers.deployments import DeploymentController
 from airdeck_api.controllers.health import HealthController
@@ -36,6 +37,7 @@ from airdeck_api.controllers.probes import ProbeController
 from airdeck_api.controllers.product import ConfigController, FavoriteController, MetadataController
 from airdeck_api.controllers.run_calendar import CalendarController
 from airdeck_api.controllers.runs import RunController
+from airdeck_api.controllers.versions import VersionController
 from airdeck_api.dependencies import DEPENDENCIES
 from airdeck_api.dev_identity import dev_identity_middleware
 from airdeck_api.guards import require_permission
@@ -81,6 +83,8 @@ class AirdeckPlugin(InitPluginProtocol):
                 HealthController,
                 DeploymentController,
                 ActionController,
+                BackfillController,
+                VersionController,
                 FavoriteController,
                 MetadataController,
                 ConfigController,

@@ -23,6 +23,8 @@ from airdeck_adapters.airflow.failures import error_for
 from airdeck_adapters.airflow.observer import NO_OBSERVER, AirflowObserver
 from airdeck_adapters.airflow.token import TokenManager
 from airdeck_adapters.airflow.wire import (
+    WireBackfill,
+    WireBackfillCollection,
     WireClearedInstances,
     WireComponent,
     WireDag,
@@ -30,14 +32,18 @@ from airdeck_adapters.airflow.wire import (
     WireDagDetail,
     WireDagRun,
     WireDagRunCollection,
+    WireDagSource,
     WireDagsWithLatestRuns,
+    WireDagVersionCollection,
     WireHealth,
     WireLog,
+    WirePlannedRuns,
     WireTaskCollection,
     WireTaskInstance,
     WireTaskInstanceCollection,
     WireVersion,
 )
+from airdeck_domain.backfills import Backfill, PlannedRun, ReprocessBehavior
 from airdeck_domain.errors import InvalidInputError, NotFoundError, UnavailableError
 from airdeck_domain.models import (
     ComponentReport,
@@ -45,11 +51,13 @@ from airdeck_domain.models import (
     DagDetail,
     DagRun,
     DagSort,
+    DagVersion,
     LastRun,
     LogPage,
     Task,
     TaskInstance,
 )
+from airdeck_domain.versions import DagSource
 
 T = TypeVar("T")
 Params = list[tuple[str, str | int | float | bool | None]]
@@ -669,10 +677,13 @@ class AirflowClient:
         map_index: int = -1,
         include_downstream: bool = False,
         include_upstream: bool = False,
+        dry_run: bool = False,
     ) -> list[TaskInstance]:
-        """Mark a task instance success or failed; returns the instances Airflow changed."""
+        """Mark a task instance success, failed or skipped; returns the instances Airflow
+        changed (with ``dry_run``, those it would change, as they are now)."""
         if self.dialect.marks_by_reference:
-            return await self._mark_by_reference(
+            mark = self._mark_by_reference_dry_run if dry_run else self._mark_by_reference
+            return await mark(
                 dag_id,
                 run_id,
                 task_id,
@@ -681,8 +692,9 @@ class AirflowClient:
                 include_downstream=include_downstream,
                 include_upstream=include_upstream,
             )
+        template = self.dialect.mark_path(TASK_INSTANCE, map_index)
         endpoint = self._path(
-            self.dialect.mark_path(TASK_INSTANCE, map_index),
+            template + ("/dry_run" if dry_run else ""),
             dag_id=dag_id,
             run_id=run_id,
             task_id=task_id,
@@ -696,6 +708,45 @@ class AirflowClient:
                 "new_state": state,
                 "include_downstream": include_downstream,
                 "include_upstream": include_upstream,
+            },
+        )
+        return [translate.task_instance(w) for w in page.task_instances]
+
+    async def _mark_by_reference_dry_run(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        *,
+        state: str,
+        map_index: int,
+        include_downstream: bool,
+        include_upstream: bool,
+    ) -> list[TaskInstance]:
+        """Airflow 2's dry run of a mark. One instance alone: that instance, read as it is (a
+        mark of it changes it and nothing else). With upstream or downstream:
+        ``updateTaskInstancesState`` told ``dry_run``, which lists references (ids only)."""
+        if not (include_downstream or include_upstream):
+            return [await self.task_instance(dag_id, run_id, task_id, map_index)]
+        if map_index >= 0:
+            raise InvalidInputError(
+                f"deployment {self.name!r} (Airflow 2) cannot mark one mapped instance with its "
+                "upstream or downstream tasks: mark the instance alone, or the whole task",
+                errors={"map_index": "not supported with include_upstream/include_downstream"},
+            )
+        page = await self._call(
+            "POST",
+            self._path("dags/{dag_id}/updateTaskInstancesState", dag_id=dag_id),
+            WireClearedInstances,
+            json={
+                "dry_run": True,
+                "task_id": task_id,
+                "dag_run_id": run_id,
+                "include_upstream": include_upstream,
+                "include_downstream": include_downstream,
+                "include_future": False,
+                "include_past": False,
+                "new_state": state,
             },
         )
         return [translate.task_instance(w) for w in page.task_instances]
@@ -751,6 +802,212 @@ class AirflowClient:
             )
             changed = page.task_instances
         return [translate.task_instance(msgspec.structs.replace(w, state=state)) for w in changed]
+
+    # -- whole runs ----------------------------------------------------------------------------
+
+    async def set_run_state(self, dag_id: str, run_id: str, state: str) -> DagRun:
+        """Mark a whole run success or failed (Airflow sets its unfinished task instances
+        along); returns the run as Airflow now has it."""
+        return await self._patch_run(dag_id, run_id, "state", {"state": state})
+
+    async def set_run_note(self, dag_id: str, run_id: str, note: str | None) -> DagRun:
+        """Set (or, with None, remove) a run's note; returns the run as Airflow now has it (a
+        removed note is None, also where Airflow keeps it as an empty one)."""
+        sent = "" if note is None and not self.dialect.notes_nullable else note
+        run = await self._patch_run(dag_id, run_id, "note", {"note": sent})
+        return run if run.note else msgspec.structs.replace(run, note=None)
+
+    async def _patch_run(
+        self, dag_id: str, run_id: str, field: str, body: dict[str, Any]
+    ) -> DagRun:
+        suffix, params = self.dialect.run_patch(field)
+        wire = await self._call(
+            "PATCH",
+            self._path("dags/{dag_id}/dagRuns/{run_id}" + suffix, dag_id=dag_id, run_id=run_id),
+            WireDagRun,
+            params=list(params),
+            json=body,
+        )
+        return translate.dag_run(wire, self.name)
+
+    async def clear_run(
+        self, dag_id: str, run_id: str, *, only_failed: bool = False, dry_run: bool = False
+    ) -> list[TaskInstance]:
+        """Clear every task instance of a run (only the failed ones with ``only_failed``) so
+        the run goes again; returns the instances cleared, or with ``dry_run`` those that would
+        be. Through ``clearTaskInstances`` naming the run and no task, which both API versions
+        answer with the instances (Airflow 3's ``…/dagRuns/{run}/clear`` answers the run
+        instead once it really cleared)."""
+        body = {
+            "dry_run": dry_run,
+            "dag_run_id": run_id,
+            "only_failed": only_failed,
+            "reset_dag_runs": True,
+        }
+        page = await self._call(
+            "POST",
+            self._path("dags/{dag_id}/clearTaskInstances", dag_id=dag_id),
+            WireClearedInstances,
+            json=body,
+        )
+        return [translate.task_instance(w) for w in page.task_instances]
+
+    # -- backfills and DAG versions (Airflow 3) ---------------------------------------------------
+
+    def _require(self, feature: str) -> None:
+        """InvalidInputError (400), before any call, when this deployment's Airflow has no
+        ``feature`` at all."""
+        why = self.dialect.missing_features.get(feature)
+        if why is not None:
+            raise InvalidInputError(
+                f"deployment {self.name!r} cannot do this: {why}",
+                errors={"deployment": f"{feature.replace('_', ' ')} not supported"},
+                deployment=self.name,
+            )
+
+    def _backfill_body(
+        self,
+        dag_id: str,
+        from_date: datetime,
+        to_date: datetime,
+        *,
+        reprocess_behavior: ReprocessBehavior,
+        max_active_runs: int,
+        run_backwards: bool,
+        conf: dict[str, Any],
+    ) -> dict[str, Any]:
+        return {
+            "dag_id": dag_id,
+            "from_date": from_date.isoformat(),
+            "to_date": to_date.isoformat(),
+            "run_backwards": run_backwards,
+            "dag_run_conf": conf,
+            "reprocess_behavior": reprocess_behavior,
+            "max_active_runs": max_active_runs,
+        }
+
+    async def plan_backfill(
+        self,
+        dag_id: str,
+        from_date: datetime,
+        to_date: datetime,
+        *,
+        reprocess_behavior: ReprocessBehavior = "none",
+        max_active_runs: int = 10,
+        run_backwards: bool = False,
+        conf: dict[str, Any] | None = None,
+    ) -> list[PlannedRun]:
+        """The runs a backfill of ``[from_date, to_date]`` would create (Airflow's dry run);
+        nothing is created."""
+        self._require("backfills")
+        page = await self._call(
+            "POST",
+            self._path("backfills/dry_run"),
+            WirePlannedRuns,
+            json=self._backfill_body(
+                dag_id,
+                from_date,
+                to_date,
+                reprocess_behavior=reprocess_behavior,
+                max_active_runs=max_active_runs,
+                run_backwards=run_backwards,
+                conf=conf or {},
+            ),
+        )
+        return [
+            PlannedRun(logical_date=w.logical_date, partition_key=w.partition_key)
+            for w in page.backfills
+        ]
+
+    async def create_backfill(
+        self,
+        dag_id: str,
+        from_date: datetime,
+        to_date: datetime,
+        *,
+        reprocess_behavior: ReprocessBehavior = "none",
+        max_active_runs: int = 10,
+        run_backwards: bool = False,
+        conf: dict[str, Any] | None = None,
+    ) -> Backfill:
+        """Start a backfill of ``[from_date, to_date]``; ``conf`` must already be validated.
+        ConflictError when the DAG has a backfill running already."""
+        self._require("backfills")
+        wire = await self._call(
+            "POST",
+            self._path("backfills"),
+            WireBackfill,
+            json=self._backfill_body(
+                dag_id,
+                from_date,
+                to_date,
+                reprocess_behavior=reprocess_behavior,
+                max_active_runs=max_active_runs,
+                run_backwards=run_backwards,
+                conf=conf or {},
+            ),
+        )
+        return translate.backfill(wire, self.name)
+
+    async def list_backfills(
+        self, dag_id: str, *, offset: int = 0, limit: int = 20
+    ) -> tuple[list[Backfill], int]:
+        """One page of a DAG's backfills, oldest first, and how many it has."""
+        self._require("backfills")
+        page = await self._call(
+            "GET",
+            self._path("backfills"),
+            WireBackfillCollection,
+            params=[("dag_id", dag_id), ("offset", offset), ("limit", limit), ("order_by", "id")],
+        )
+        return [translate.backfill(w, self.name) for w in page.backfills], page.total_entries
+
+    async def get_backfill(self, backfill_id: int) -> Backfill:
+        """One backfill, by its id."""
+        self._require("backfills")
+        wire = await self._call(
+            "GET", self._path("backfills/{backfill_id}", backfill_id=backfill_id), WireBackfill
+        )
+        return translate.backfill(wire, self.name)
+
+    async def change_backfill(self, backfill_id: int, change: str) -> Backfill:
+        """``pause``, ``unpause`` or ``cancel`` a backfill; returns it as Airflow now has it
+        (ConflictError for one that already completed)."""
+        self._require("backfills")
+        wire = await self._call(
+            "PUT",
+            self._path("backfills/{backfill_id}/" + change, backfill_id=backfill_id),
+            WireBackfill,
+        )
+        return translate.backfill(wire, self.name)
+
+    async def dag_versions(
+        self, dag_id: str, *, offset: int = 0, limit: int = 100
+    ) -> tuple[list[DagVersion], int]:
+        """One page of a DAG's versions, oldest first, and how many it has."""
+        self._require("dag_versions")
+        page = await self._call(
+            "GET",
+            self._path("dags/{dag_id}/dagVersions", dag_id=dag_id),
+            WireDagVersionCollection,
+            params=[("offset", offset), ("limit", limit), ("order_by", "version_number")],
+        )
+        return [translate.dag_version(w) for w in page.dag_versions], page.total_entries
+
+    async def dag_source(self, dag_id: str, version_number: int) -> DagSource:
+        """The code of one version of a DAG (NotFoundError for a version it never had)."""
+        self._require("dag_versions")
+        wire = await self._call(
+            "GET",
+            self._path("dagSources/{dag_id}", dag_id=dag_id),
+            WireDagSource,
+            params=[("version_number", version_number)],
+        )
+        return DagSource(
+            dag_id=wire.dag_id,
+            version_number=wire.version_number or version_number,
+            content=wire.content or "",
+        )
 
     # -- logs and health ------------------------------------------------------------------------
 

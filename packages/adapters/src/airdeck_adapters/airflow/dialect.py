@@ -41,6 +41,11 @@ class Dialect(Protocol):
     scheduler_parses_dags: bool
     """True: a DAG processor reported with no status runs inside the scheduler (Airflow 2
     without ``[scheduler] standalone_dag_processor``), so the scheduler's report stands for it."""
+    missing_features: dict[str, str]
+    """Features this API lacks entirely (``backfills``, ``dag_versions``) → why, in words fit
+    for the 400 that refuses them."""
+    notes_nullable: bool
+    """Whether a run's note can be set to null (else it is removed by setting it empty)."""
 
     def trigger_body(
         self, conf: dict[str, Any], note: str | None, run_id: str | None
@@ -51,6 +56,11 @@ class Dialect(Protocol):
     def mark_path(self, task_template: str, map_index: int) -> str:
         """The path template that sets a task instance's state, from the task instance's
         (the caller fills ``{map_index}`` when the template has it)."""
+        ...
+
+    def run_patch(self, field: str) -> tuple[str, list[tuple[str, str]]]:
+        """How to change one field (``state`` or ``note``) of a run: the path after the run's
+        own, and the query parameters to send."""
         ...
 
 
@@ -78,6 +88,14 @@ class AirflowV1:
     # 2.11's details answer ``[]`` for the owners of every example DAG; its DAG list's are right.
     detail_has_owners = False
     scheduler_parses_dags = True
+    missing_features = {
+        "backfills": "Airflow 2's REST API has no backfills (they came with Airflow 3's "
+        "/api/v2/backfills); run `airflow dags backfill` on the deployment instead",
+        "dag_versions": "Airflow 2 keeps no DAG versions (they came with Airflow 3): only the "
+        "code currently deployed exists",
+    }
+    # setNote's body is a string: null is a 400.
+    notes_nullable = False
 
     def trigger_body(
         self, conf: dict[str, Any], note: str | None, run_id: str | None
@@ -91,6 +109,11 @@ class AirflowV1:
 
     def mark_path(self, task_template: str, map_index: int) -> str:
         return task_template if map_index < 0 else task_template + "/{map_index}"
+
+    def run_patch(self, field: str) -> tuple[str, list[tuple[str, str]]]:
+        # updateDagRunState takes no update_mask (an unknown parameter is a 400); the note has
+        # a call of its own.
+        return ("" if field == "state" else "/setNote", [])
 
 
 class AirflowV2(AirflowV1):
@@ -110,6 +133,8 @@ class AirflowV2(AirflowV1):
     clears_map_indexes = True
     detail_has_owners = True
     scheduler_parses_dags = False
+    missing_features: dict[str, str] = {}
+    notes_nullable = True
     dag_order_fields = {
         "dag_id": "dag_id",
         "next_run": "next_dagrun",
@@ -122,6 +147,10 @@ class AirflowV2(AirflowV1):
     ) -> dict[str, Any]:
         # Airflow 3 rejects a trigger without an explicit logical_date (422); null means "now".
         return {"logical_date": None, **super().trigger_body(conf, note, run_id)}
+
+    def run_patch(self, field: str) -> tuple[str, list[tuple[str, str]]]:
+        # update_mask: only the named field changes, whatever else the body might carry.
+        return ("", [("update_mask", field)])
 
 
 def dialect_for(version: ApiVersion) -> Dialect:

@@ -6,12 +6,15 @@ from datetime import datetime
 from typing import Any
 
 from airdeck_adapters.airflow.wire import (
+    WireBackfill,
     WireDag,
     WireDagDetail,
     WireDagRun,
+    WireDagVersion,
     WireTask,
     WireTaskInstance,
 )
+from airdeck_domain.backfills import Backfill
 from airdeck_domain.conf import params_to_schema
 from airdeck_domain.models import Dag, DagDetail, DagRun, DagVersion, Task, TaskInstance
 from airdeck_domain.redaction import redact_addresses
@@ -56,6 +59,17 @@ def dag(wire: WireDag, deployment: str) -> Dag:
     return Dag(**_dag_fields(wire, deployment))
 
 
+def dag_version(wire: WireDagVersion) -> DagVersion:
+    """One version of a DAG, with the bundle (and its version) it was parsed from."""
+    return DagVersion(
+        version_number=wire.version_number,
+        version_id=wire.id,
+        bundle_version=wire.bundle_version,
+        created_at=wire.created_at,
+        bundle_name=wire.bundle_name,
+    )
+
+
 def dag_detail(wire: WireDagDetail, deployment: str) -> DagDetail:
     """A DAG with params, doc and version."""
     params = wire.params or {}
@@ -65,16 +79,7 @@ def dag_detail(wire: WireDagDetail, deployment: str) -> DagDetail:
         params=params,
         params_schema=params_to_schema(params),
         doc_md=wire.doc_md,
-        latest_dag_version=(
-            DagVersion(
-                version_number=version.version_number,
-                version_id=version.id,
-                bundle_version=version.bundle_version,
-                created_at=version.created_at,
-            )
-            if version
-            else None
-        ),
+        latest_dag_version=dag_version(version) if version else None,
         bundle_version=wire.bundle_version,
         max_active_tasks=wire.max_active_tasks,
         catchup=wire.catchup,
@@ -113,6 +118,26 @@ def dag_run(wire: WireDagRun, deployment: str) -> DagRun:
         duration_seconds=duration,
         conf=wire.conf or {},
         note=wire.note,
+        deployment=deployment,
+        dag_versions=[dag_version(v) for v in wire.dag_versions],
+        bundle_version=wire.bundle_version,
+    )
+
+
+def backfill(wire: WireBackfill, deployment: str) -> Backfill:
+    """A backfill as Airflow 3 keeps it."""
+    return Backfill(
+        id=wire.id,
+        dag_id=wire.dag_id,
+        from_date=wire.from_date,
+        to_date=wire.to_date,
+        conf=wire.dag_run_conf or {},
+        is_paused=wire.is_paused,
+        reprocess_behavior=wire.reprocess_behavior,
+        max_active_runs=wire.max_active_runs,
+        created_at=wire.created_at,
+        completed_at=wire.completed_at,
+        updated_at=wire.updated_at,
         deployment=deployment,
     )
 

@@ -21,6 +21,18 @@ class WireDagVersion(msgspec.Struct):
     id: str | None = None
     bundle_version: str | None = None
     created_at: datetime | None = None
+    bundle_name: str | None = None
+
+
+class WireDagVersionCollection(msgspec.Struct):
+    dag_versions: list[WireDagVersion]
+    total_entries: int
+
+
+class WireDagSource(msgspec.Struct):
+    dag_id: str
+    content: str | None = None
+    version_number: int | None = None
 
 
 class WireDag(msgspec.Struct):
@@ -76,6 +88,9 @@ class WireDagRun(msgspec.Struct):
     note: str | None = None
     # Airflow 2 (/api/v1) has no run_after: a scheduled run was due at its interval's end.
     data_interval_end: datetime | None = None
+    # Airflow 3 only: the versions the run used, and the bundle version it was created from.
+    dag_versions: list[WireDagVersion] = []
+    bundle_version: str | None = None
 
 
 class WireDagRunCollection(msgspec.Struct):
@@ -176,3 +191,32 @@ class WireClearedInstances(msgspec.Struct):
 class WireVersion(msgspec.Struct):
     version: str
     git_version: str | None = None
+
+
+class WireBackfill(msgspec.Struct):
+    id: int
+    dag_id: str
+    from_date: datetime
+    to_date: datetime
+    dag_run_conf: dict[str, Any] | None = None
+    is_paused: bool = False
+    reprocess_behavior: str = "none"
+    max_active_runs: int | None = None
+    created_at: datetime | None = None
+    completed_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+class WireBackfillCollection(msgspec.Struct):
+    backfills: list[WireBackfill]
+    total_entries: int
+
+
+class WirePlannedRun(msgspec.Struct):
+    logical_date: datetime | None = None
+    partition_key: str | None = None
+
+
+class WirePlannedRuns(msgspec.Struct):
+    backfills: list[WirePlannedRun]
+    total_entries: int

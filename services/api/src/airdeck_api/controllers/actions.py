@@ -1,4 +1,5 @@
-"""Actions on DAGs, runs and tasks: pause, trigger, clear, mark. Each accepts an
+"""Actions on DAGs, runs and tasks: pause, trigger, clear, mark (a task or a whole run), a
+run's note. Each accepts an
 ``Idempotency-Key`` header, so a client's retry gets the first answer, never a second action."""
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from airdeck_api.schemas.actions import (
     MarkResult,
     PauseBody,
     PauseResult,
+    RunClearBody,
+    RunNoteBody,
+    RunResult,
+    RunStateBody,
     TriggerBody,
     TriggerResult,
 )
@@ -113,9 +118,79 @@ class ActionController(Controller):
         actions: Injected[ActionService],
         idempotency: Injected[Idempotency],
     ) -> MarkResult:
-        """Mark a task instance success or failed."""
+        """Mark a task instance success, failed or skipped; ``dry_run`` lists the instances
+        that would change."""
 
         async def mark(_: str | None) -> MarkResult:
-            return MarkResult(task_instances=await actions.mark(dag_id, run_id, task_id, data))
+            marked = await actions.mark(dag_id, run_id, task_id, data)
+            return MarkResult(task_instances=marked, dry_run=data.dry_run)
 
         return await idempotency.once(data, MarkResult, 200, mark)
+
+    @post(
+        "/runs/{run_id:str}/state",
+        operation_id="markRun",
+        opt={"permission": "tasks:clear", "audit": "set_run_state"},
+        responses=PROBLEM_RESPONSES,
+        status_code=200,
+    )
+    async def mark_run(
+        self,
+        dag_id: FromPath[str],
+        run_id: FromPath[str],
+        data: JSONBody[RunStateBody],
+        actions: Injected[ActionService],
+        idempotency: Injected[Idempotency],
+    ) -> RunResult:
+        """Mark a whole run success or failed; Airflow ends its unfinished task instances
+        along (see the run's tasks for what that changed)."""
+
+        async def mark_run(_: str | None) -> RunResult:
+            return RunResult(run=await actions.set_run_state(dag_id, run_id, data.state))
+
+        return await idempotency.once(data, RunResult, 200, mark_run)
+
+    @post(
+        "/runs/{run_id:str}/clear",
+        operation_id="clearRun",
+        opt={"permission": "tasks:clear", "audit": "clear_run"},
+        responses=PROBLEM_RESPONSES,
+        status_code=200,
+    )
+    async def clear_run(
+        self,
+        dag_id: FromPath[str],
+        run_id: FromPath[str],
+        data: JSONBody[RunClearBody],
+        actions: Injected[ActionService],
+        idempotency: Injected[Idempotency],
+    ) -> ClearResult:
+        """Clear a whole run (every task, or only the failed ones) so it runs again;
+        ``dry_run`` lists what would be cleared."""
+
+        async def clear_run(_: str | None) -> ClearResult:
+            cleared = await actions.clear_run(dag_id, run_id, data)
+            return ClearResult(dry_run=data.dry_run, task_instances=cleared)
+
+        return await idempotency.once(data, ClearResult, 200, clear_run)
+
+    @patch(
+        "/runs/{run_id:str}/note",
+        operation_id="setRunNote",
+        opt={"permission": "dags:trigger", "audit": "set_run_note"},
+        responses=PROBLEM_RESPONSES,
+    )
+    async def set_note(
+        self,
+        dag_id: FromPath[str],
+        run_id: FromPath[str],
+        data: JSONBody[RunNoteBody],
+        actions: Injected[ActionService],
+        idempotency: Injected[Idempotency],
+    ) -> RunResult:
+        """Set a run's note (null removes it)."""
+
+        async def set_note(_: str | None) -> RunResult:
+            return RunResult(run=await actions.set_run_note(dag_id, run_id, data.note))
+
+        return await idempotency.once(data, RunResult, 200, set_note)

@@ -1,4 +1,4 @@
-"""Bodies and results of the actions: pause, trigger, clear, mark."""
+"""Bodies and results of the actions: pause, trigger, clear, mark, and the whole-run ones."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 
 from airdeck_api.schemas.strict import Strict
-from airdeck_domain.models import TaskInstance
+from airdeck_domain.models import DagRun, TaskInstance
 
 
 class PauseBody(Strict):
@@ -54,13 +54,43 @@ class ClearResult(msgspec.Struct):
 
 
 class MarkBody(Strict):
-    """``POST …/tasks/{task_id}/state``: mark a task instance success or failed."""
+    """``POST …/tasks/{task_id}/state``: mark a task instance success, failed or skipped (its
+    downstream tasks then go on as their trigger rules say); ``dry_run`` lists what would
+    change."""
 
-    state: Literal["success", "failed"]
+    state: Literal["success", "failed", "skipped"]
     map_index: Annotated[int, msgspec.Meta(ge=-1)] = -1
     include_downstream: bool = False
     include_upstream: bool = False
+    dry_run: bool = False
 
 
 class MarkResult(msgspec.Struct):
     task_instances: list[TaskInstance]
+    dry_run: bool = False
+
+
+class RunStateBody(Strict):
+    """``POST /dags/{dag_id}/runs/{run_id}/state``: mark a whole run success or failed."""
+
+    state: Literal["success", "failed"]
+
+
+class RunNoteBody(Strict):
+    """``PATCH /dags/{dag_id}/runs/{run_id}/note``: the run's note (null removes it)."""
+
+    note: Annotated[str, msgspec.Meta(max_length=1000)] | None
+
+
+class RunResult(msgspec.Struct):
+    """The run as Airflow has it after the action."""
+
+    run: DagRun
+
+
+class RunClearBody(Strict):
+    """``POST /dags/{dag_id}/runs/{run_id}/clear``: every task instance of the run, or with
+    ``only_failed`` the failed ones; ``dry_run`` lists what would be cleared."""
+
+    only_failed: bool = False
+    dry_run: bool = False

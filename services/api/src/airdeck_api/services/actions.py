@@ -1,4 +1,5 @@
-"""Every user action that changes something: pause, trigger, clear, mark — audited.
+"""Every user action that changes something: pause, trigger, clear, mark (a task or a whole
+run), a run's note — audited.
 
 Once Airflow has performed an action, nothing that follows (the audit row's completion, the
 record of a triggered run, the cache) may turn the answer into an error: such a failure is
@@ -16,7 +17,7 @@ from typing import Any
 
 from airdeck_adapters.db.models import TriggeredRun
 from airdeck_adapters.db.services import SavedRunConfigService, TriggeredRunService
-from airdeck_api.schemas.actions import ClearBody, MarkBody, TriggerBody
+from airdeck_api.schemas.actions import ClearBody, MarkBody, RunClearBody, TriggerBody
 from airdeck_api.services.audit import DB_FAILURES, OutcomeUnknownError
 from airdeck_api.services.context import RequestContext
 from airdeck_api.services.dags import DagService
@@ -212,9 +213,22 @@ class ActionService:
     async def mark(
         self, dag_id: str, run_id: str, task_id: str, body: MarkBody
     ) -> list[TaskInstance]:
-        """Set a task instance's state to success or failed (the usual recovery moves)."""
+        """Set a task instance's state to success, failed or skipped (the usual recovery
+        moves); a dry run lists the instances that would change and changes nothing (and so is
+        not audited)."""
         async with self.audit.refusals(self.actor, "mark_task", self.deployment, dag_id):
             await self.access.require("tasks:clear", dag_id)
+        if body.dry_run:
+            return await self.airflow.set_task_state(
+                dag_id,
+                run_id,
+                task_id,
+                state=body.state,
+                map_index=body.map_index,
+                include_downstream=body.include_downstream,
+                include_upstream=body.include_upstream,
+                dry_run=True,
+            )
         details = {
             "task_id": task_id,
             "state": body.state,
@@ -236,3 +250,59 @@ class ActionService:
             )
             await after_the_fact(self.dags.forget_run(dag_id, run_id), "forgetting the run")
         return marked
+
+    async def set_run_state(self, dag_id: str, run_id: str, state: str) -> DagRun:
+        """Mark a whole run success or failed (Airflow ends its unfinished task instances
+        along); returns the run as Airflow now has it."""
+        async with self.audit.refusals(self.actor, "set_run_state", self.deployment, dag_id):
+            await self.access.require("tasks:clear", dag_id)
+        async with self.audit.action(
+            self.actor,
+            "set_run_state",
+            self.deployment,
+            dag_id,
+            run_id=run_id,
+            details={"state": state},
+        ):
+            run = await self.airflow.set_run_state(dag_id, run_id, state)
+            await after_the_fact(self.dags.forget_run(dag_id, run_id), "forgetting the run")
+        return run
+
+    async def set_run_note(self, dag_id: str, run_id: str, note: str | None) -> DagRun:
+        """Set or remove a run's note (it annotates the run and changes nothing it does, so
+        whoever may trigger the DAG, and note a run so, may); returns the run as it now is."""
+        async with self.audit.refusals(self.actor, "set_run_note", self.deployment, dag_id):
+            await self.access.require("dags:trigger", dag_id)
+        async with self.audit.action(
+            self.actor,
+            "set_run_note",
+            self.deployment,
+            dag_id,
+            run_id=run_id,
+            details={"note": note},
+        ):
+            run = await self.airflow.set_run_note(dag_id, run_id, note)
+            await after_the_fact(self.dags.forget_run(dag_id, run_id), "forgetting the run")
+        return run
+
+    async def clear_run(self, dag_id: str, run_id: str, body: RunClearBody) -> list[TaskInstance]:
+        """Clear every task instance of a run, or only the failed ones, so the run goes again;
+        a dry run lists what would be cleared and changes nothing (and so is not audited)."""
+        async with self.audit.refusals(self.actor, "clear_run", self.deployment, dag_id):
+            await self.access.require("tasks:clear", dag_id)
+        if body.dry_run:
+            return await self.airflow.clear_run(
+                dag_id, run_id, only_failed=body.only_failed, dry_run=True
+            )
+        async with self.audit.action(
+            self.actor,
+            "clear_run",
+            self.deployment,
+            dag_id,
+            run_id=run_id,
+            details={"only_failed": body.only_failed},
+        ) as outcome:
+            cleared = await self.airflow.clear_run(dag_id, run_id, only_failed=body.only_failed)
+            await after_the_fact(self.dags.forget_run(dag_id, run_id), "forgetting the run")
+            outcome.details = {"cleared": [f"{t.task_id}[{t.map_index}]" for t in cleared]}
+        return cleared

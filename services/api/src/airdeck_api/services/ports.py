@@ -11,17 +11,20 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from airdeck_domain.backfills import Backfill, PlannedRun, ReprocessBehavior
 from airdeck_domain.models import (
     ComponentReport,
     Dag,
     DagDetail,
     DagRun,
     DagSort,
+    DagVersion,
     LastRun,
     LogPage,
     Task,
     TaskInstance,
 )
+from airdeck_domain.versions import DagSource
 
 
 class AirflowPort(Protocol):
@@ -167,8 +170,77 @@ class AirflowPort(Protocol):
         map_index: int = -1,
         include_downstream: bool = False,
         include_upstream: bool = False,
+        dry_run: bool = False,
     ) -> list[TaskInstance]:
-        """Mark a task instance success or failed; returns the instances changed."""
+        """Mark a task instance success, failed or skipped; returns the instances changed (with
+        ``dry_run``, those that would be, unchanged)."""
+        ...
+
+    async def set_run_state(self, dag_id: str, run_id: str, state: str) -> DagRun:
+        """Mark a whole run success or failed; returns the run as it now is."""
+        ...
+
+    async def set_run_note(self, dag_id: str, run_id: str, note: str | None) -> DagRun:
+        """Set or remove a run's note; returns the run as it now is."""
+        ...
+
+    async def clear_run(
+        self, dag_id: str, run_id: str, *, only_failed: bool = False, dry_run: bool = False
+    ) -> list[TaskInstance]:
+        """Clear a run's task instances (only the failed ones with ``only_failed``); with
+        ``dry_run``, list those that would be cleared."""
+        ...
+
+    async def plan_backfill(
+        self,
+        dag_id: str,
+        from_date: datetime,
+        to_date: datetime,
+        *,
+        reprocess_behavior: ReprocessBehavior = "none",
+        max_active_runs: int = 10,
+        run_backwards: bool = False,
+        conf: dict[str, Any] | None = None,
+    ) -> list[PlannedRun]:
+        """The runs a backfill would create; nothing is created."""
+        ...
+
+    async def create_backfill(
+        self,
+        dag_id: str,
+        from_date: datetime,
+        to_date: datetime,
+        *,
+        reprocess_behavior: ReprocessBehavior = "none",
+        max_active_runs: int = 10,
+        run_backwards: bool = False,
+        conf: dict[str, Any] | None = None,
+    ) -> Backfill:
+        """Start a backfill; ``conf`` is already validated."""
+        ...
+
+    async def list_backfills(
+        self, dag_id: str, *, offset: int = 0, limit: int = 20
+    ) -> tuple[list[Backfill], int]:
+        """One page of a DAG's backfills, oldest first, and how many it has."""
+        ...
+
+    async def get_backfill(self, backfill_id: int) -> Backfill:
+        """One backfill, by its id."""
+        ...
+
+    async def change_backfill(self, backfill_id: int, change: str) -> Backfill:
+        """``pause``, ``unpause`` or ``cancel`` a backfill; returns it as it now is."""
+        ...
+
+    async def dag_versions(
+        self, dag_id: str, *, offset: int = 0, limit: int = 100
+    ) -> tuple[list[DagVersion], int]:
+        """One page of a DAG's versions, oldest first, and how many it has."""
+        ...
+
+    async def dag_source(self, dag_id: str, version_number: int) -> DagSource:
+        """The code of one version of a DAG."""
         ...
 
     async def get_log(

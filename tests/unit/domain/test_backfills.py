@@ -1,0 +1,46 @@
+"""The checks a backfill's range passes before Airflow is asked, and who may backfill."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from airdeck_domain.backfills import MAX_BACKFILL_SPAN, range_errors
+from airdeck_domain.rbac import ROLE_PERMISSIONS, DagScope, Grant, Principal, decide
+
+DAY = datetime(2025, 2, 1, tzinfo=UTC)
+
+
+def test_a_range_forwards_with_time_zones_passes() -> None:
+    assert range_errors(DAY, DAY + timedelta(days=2)) == {}
+    assert range_errors(DAY, DAY) == {}, "one day is a range"
+    east = timezone(timedelta(hours=9))
+    assert range_errors(DAY.astimezone(east), DAY + timedelta(hours=1)) == {}
+
+
+def test_a_backwards_range_names_to_date() -> None:
+    assert range_errors(DAY, DAY - timedelta(seconds=1)) == {"to_date": "is before from_date"}
+
+
+def test_naive_dates_are_named_each() -> None:
+    naive = DAY.replace(tzinfo=None)
+    assert set(range_errors(naive, DAY)) == {"from_date"}
+    assert set(range_errors(naive, naive)) == {"from_date", "to_date"}
+
+
+def test_a_range_longer_than_the_bound_is_refused() -> None:
+    assert range_errors(DAY, DAY + MAX_BACKFILL_SPAN) == {}
+    too_long = range_errors(DAY, DAY + MAX_BACKFILL_SPAN + timedelta(days=1))
+    assert set(too_long) == {"to_date"} and str(MAX_BACKFILL_SPAN.days) in too_long["to_date"]
+
+
+def test_operators_and_admins_backfill_and_grants_scope_it() -> None:
+    assert "dags:backfill" in ROLE_PERMISSIONS["operator"]
+    assert "dags:backfill" in ROLE_PERMISSIONS["admin"]
+    assert "dags:backfill" not in ROLE_PERMISSIONS["viewer"]
+    scoped = Principal(subject="f", grants=(Grant(role="operator", owner_team="finance"),))
+    finance = DagScope(dag_id="ledger", owner_team="finance")
+    other = DagScope(dag_id="etl", owner_team="data")
+    assert decide(scoped, "dags:backfill", finance).allowed
+    assert not decide(scoped, "dags:backfill", other).allowed
+    viewer = Principal(subject="v", grants=(Grant(role="viewer", owner_team="finance"),))
+    assert not decide(viewer, "dags:backfill", finance).allowed
