@@ -1,12 +1,12 @@
 """A person signed in at an OpenID provider keeps working across the end of their access token's
 life (60 s at this provider): the web renews it with the refresh token the provider issued, with
-no new sign-in; without a refresh token it asks for a sign-in at the provider that comes back to
-the same page."""
+no new sign-in; without a refresh token, silently at the provider in a hidden frame; and when the
+provider no longer knows the person, it asks for a sign-in there that comes back to the same
+page."""
 
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -46,7 +46,7 @@ class RefreshStack:
 def refresh_stack(airflow: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RefreshStack]:
     api_port, web_port = free_port(), free_port()
     web = f"http://127.0.0.1:{web_port}"
-    client = WebClient(CLIENT_ID, f"{web}/auth/callback", f"{web}/")
+    client = WebClient(CLIENT_ID, f"{web}/auth/callback", f"{web}/", f"{web}/silent-renewal.html")
     data = tmp_path_factory.mktemp("e2e-oidc-refresh")
     with running_provider(
         AUDIENCE,
@@ -124,7 +124,43 @@ def test_a_refresh_token_keeps_the_person_working_past_the_expiry(
     assert not [request for request in done if request[2] == 401], done
 
 
-def test_without_a_refresh_token_a_sign_in_returns_to_the_same_page(
+def test_without_a_refresh_token_the_provider_renews_it_silently(
+    page: Page, refresh_stack: RefreshStack, airflow: Any
+) -> None:
+    assert ensure_run(airflow, DAG, RUN_ID) == "success"
+    issued_before = len(refresh_stack.provider.grant_types())
+    silent_answers: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            silent_answers.append(request.url) if "/silent-renewal.html?" in request.url else None
+        ),
+    )
+    signed_in_at = time.time()
+    _sign_in_at_provider(page, refresh_stack, NO_REFRESH)
+    _open_runs(page, refresh_stack)
+    dag_url = page.url
+    _wait_until_dead(signed_in_at)
+
+    offset = refresh_stack.web.api_log.stat().st_size
+    _open_runs(page, refresh_stack)
+    assert page.url == dag_url
+    expect(page.locator("#whoami")).to_contain_text(NO_REFRESH)
+    expect(page.locator("#session-dialog")).to_have_count(0)
+    # The provider answered in the hidden frame with a code, which the web traded for tokens:
+    # the sign-in's code, then one per renewal (one each 45 s of a 60 s token).
+    assert silent_answers and all("code=" in url for url in silent_answers), silent_answers
+    issued = refresh_stack.provider.grant_types()[issued_before:]
+    assert issued == ["authorization_code"] * (1 + len(silent_answers)), issued
+    # The API writes its access line once the answer is sent: the page can show it first.
+    deadline = time.monotonic() + 10
+    while not (done := requests_since(refresh_stack.web.api_log, offset)):
+        assert time.monotonic() < deadline, "the API logged none of the page's requests"
+        time.sleep(0.2)
+    assert not [request for request in done if request[2] == 401], done
+
+
+def test_once_the_provider_forgets_the_person_a_sign_in_returns_to_the_same_page(
     page: Page, refresh_stack: RefreshStack, airflow: Any
 ) -> None:
     assert ensure_run(airflow, DAG, RUN_ID) == "success"
@@ -132,14 +168,19 @@ def test_without_a_refresh_token_a_sign_in_returns_to_the_same_page(
     _sign_in_at_provider(page, refresh_stack, NO_REFRESH)
     _open_runs(page, refresh_stack)
     dag_url = page.url
+    # The provider's session cookie gone, a silent renewal is answered "login_required".
+    page.context.clear_cookies()
 
     dialog = page.locator("#session-dialog")
     expect(dialog).to_be_visible(timeout=(TOKEN_TTL + API_LEEWAY) * 1000)
     expect(dialog).to_contain_text("Sign in at Test IdP again to come back to this page")
     shot(page, "oidc-session-expired")
-    # The provider still knows the person and their consent: it sends them straight back.
-    with page.expect_request(re.compile(r"/auth/callback/?\?code=")):
-        page.click("#session-sign-in-with-provider")
+    page.click("#session-sign-in-with-provider")
+    page.wait_for_url(refresh_stack.provider.issuer + "/interaction/**")
+    page.fill("input[name=login]", NO_REFRESH)
+    page.fill("input[name=password]", "any password: the development pages accept any")
+    page.click("button[type=submit]")
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_url(dag_url)
     expect(page.locator("#whoami")).to_contain_text(NO_REFRESH)
     expect(page.locator("#dag-id")).to_have_text(DAG)

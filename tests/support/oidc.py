@@ -25,11 +25,13 @@ START_SECONDS = 30
 
 @dataclass(frozen=True)
 class WebClient:
-    """A browser sign-in client: public, PKCE, one callback and one address after sign-out."""
+    """A browser sign-in client: public, PKCE, one callback, one address after sign-out and,
+    when given, the page that takes silent renewals' answers."""
 
     client_id: str
     redirect_uri: str
     post_logout_redirect_uri: str
+    silent_redirect_uri: str = ""
 
 
 @dataclass(frozen=True)

@@ -116,12 +116,16 @@ def safe_next_path(path: str) -> str:
 
 
 def authorization_url(
-    oidc: OidcSettings, redirect_uri: str, metadata: ProviderMetadata, pending: PendingSignIn
+    oidc: OidcSettings,
+    redirect_uri: str,
+    metadata: ProviderMetadata,
+    pending: PendingSignIn,
+    prompt: str | None = None,
 ) -> str:
     """Where to send the browser to sign in: the provider's authorization endpoint with the
     client, the callback, the scopes, ``state``, the S256 code challenge, the API as the
-    ``resource`` (RFC 8707, so the access token is meant for it) and a ``nonce`` when an ID
-    token is asked for."""
+    ``resource`` (RFC 8707, so the access token is meant for it), a ``nonce`` when an ID
+    token is asked for, and ``prompt`` when given (``none``: answer at once, without a page)."""
     extra = {
         "code_challenge": create_s256_code_challenge(pending.code_verifier),
         "code_challenge_method": "S256",
@@ -129,6 +133,8 @@ def authorization_url(
     }
     if oidc.wants_id_token:
         extra["nonce"] = pending.nonce
+    if prompt:
+        extra["prompt"] = prompt
     url: str = prepare_grant_uri(
         metadata.authorization_endpoint,
         client_id=oidc.client_id,

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 AuthMode = Literal["local", "oidc", "dev"]
 CALLBACK_PATH = "/auth/callback"
+SILENT_RENEWAL_PATH = "/silent-renewal.html"
 
 
 class WebSettingsError(ValueError):
@@ -50,6 +51,12 @@ class WebSettings:
     def redirect_uri(self) -> str:
         """Where the provider sends the browser back after sign-in."""
         return self.web_url + CALLBACK_PATH
+
+    @property
+    def silent_redirect_uri(self) -> str:
+        """Where the provider answers a silent renewal (``prompt=none``, in a hidden frame): a
+        static page that hands the answer to the page that asked (assets/silent-renewal.html)."""
+        return self.web_url + SILENT_RENEWAL_PATH
 
     @property
     def post_logout_redirect_uri(self) -> str:

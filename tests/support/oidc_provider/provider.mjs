@@ -17,7 +17,8 @@ const audience = process.env.AUDIENCE;
 const issuer = process.env.ISSUER || `http://127.0.0.1:${port}`;
 const clientRoles = JSON.parse(process.env.CLIENT_ROLES); // {"client-id": ["group", ...]}
 const userRoles = JSON.parse(process.env.USER_ROLES ?? "{}"); // {"account": ["group", ...]}
-// {"client_id": "...", "redirect_uri": "...", "post_logout_redirect_uri": "..."}
+// {"client_id": "...", "redirect_uri": "...", "post_logout_redirect_uri": "...",
+//  "silent_redirect_uri": "..." (or "": none)}
 const webClient = process.env.WEB_CLIENT ? JSON.parse(process.env.WEB_CLIENT) : null;
 const noRefreshAccounts = JSON.parse(process.env.NO_REFRESH_ACCOUNTS ?? "[]"); // ["account", ...]
 const accessTokenTTL = Number(process.env.ACCESS_TOKEN_TTL ?? 300);
@@ -37,7 +38,7 @@ const browserClients = webClient
         client_name: "Airdeck web",
         grant_types: ["authorization_code", "refresh_token"],
         response_types: ["code"],
-        redirect_uris: [webClient.redirect_uri],
+        redirect_uris: [webClient.redirect_uri, webClient.silent_redirect_uri].filter(Boolean),
         post_logout_redirect_uris: [webClient.post_logout_redirect_uri],
         // A public client: it proves itself with PKCE, not a secret.
         token_endpoint_auth_method: "none",

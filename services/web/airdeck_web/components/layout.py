@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from airdeck_web.components.deployments import deployment_switcher
-from airdeck_web.components.session import session_dialog
+from airdeck_web.components.session import session_dialog, silent_renewal
 from airdeck_web.components.shortcuts import keyboard_shortcuts
 from airdeck_web.states.auth import AuthState
 
@@ -45,5 +45,6 @@ def layout(*children: rx.Component) -> rx.Component:
             margin="0 auto",
         ),
         session_dialog(),
+        silent_renewal(),
         keyboard_shortcuts(),
     )

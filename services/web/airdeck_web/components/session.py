@@ -1,4 +1,5 @@
-"""The dialog that renews a sign-in over whatever page is open, so nothing on it is lost."""
+"""The dialog that renews a sign-in over whatever page is open, so nothing on it is lost, and
+the hidden frame that renews it silently at the OpenID provider first."""
 
 from __future__ import annotations
 
@@ -76,3 +77,61 @@ def session_dialog() -> rx.Component:
         ),
         open=AuthState.session_expired,
     )
+
+
+ANSWER_ID = "silent-renewal-answer"
+
+# Installed once per page load (see components.shortcuts). The frame's page posts the provider's
+# answer here, and a field's input event is how a script hands a value to a Reflex event: the
+# value is set through the native setter so React sees the change.
+LISTENER = f"""
+(() => {{
+  if (window.airdeckSilentRenewal) return;
+  window.airdeckSilentRenewal = true;
+  window.addEventListener("message", (event) => {{
+    if (event.origin !== window.location.origin) return;
+    if (!event.data || event.data.type !== "airdeck-silent-renewal") return;
+    const frame = document.getElementById("silent-renewal");
+    if (!frame || event.source !== frame.contentWindow) return;
+    const answer = document.getElementById("{ANSWER_ID}");
+    if (!answer) return;
+    const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
+    setValue.call(answer, String(event.data.query));
+    answer.dispatchEvent(new Event("input", {{ bubbles: true }}));
+  }});
+}})();
+"""
+
+
+def silent_renewal() -> rx.Component:
+    """OIDC mode: the hidden frame in which the provider answers a silent renewal, the field
+    its answer comes through, and the listener between them; nothing in local mode."""
+    nothing: rx.Component = rx.fragment()
+    if settings().oidc is None:
+        return nothing
+    hidden = {"display": "none"}
+    # rx.cond and rx.script come from Reflex packages without a py.typed marker.
+    frame: rx.Component = rx.cond(
+        AuthState.silent_renewal_url != "",
+        rx.el.iframe(
+            src=AuthState.silent_renewal_url,
+            id="silent-renewal",
+            title="Renewing your sign-in",
+            tab_index=-1,
+            aria_hidden="true",
+            style=hidden,
+        ),
+    )
+    listener: rx.Component = rx.script(LISTENER)
+    renewal: rx.Component = rx.fragment(
+        frame,
+        rx.el.input(
+            id=ANSWER_ID,
+            on_change=AuthState.finish_silent_renewal,
+            tab_index=-1,
+            aria_hidden="true",
+            style=hidden,
+        ),
+        listener,
+    )
+    return renewal

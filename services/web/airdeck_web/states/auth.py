@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import time
 from functools import partial
 from typing import Any
+from urllib.parse import parse_qsl
 
 import reflex as rx
 
@@ -26,6 +29,8 @@ from airdeck_web.settings import settings
 from airdeck_web.states.event import event
 
 SESSION_ENDED = "Your session has ended; sign in again to go on."
+SILENT_RENEWAL_SECONDS = 15.0
+"""How long a silent renewal at the provider may take before the renewal dialog opens."""
 
 
 class AuthState(rx.State):
@@ -39,6 +44,8 @@ class AuthState(rx.State):
     session_expired: rx.Field[bool] = rx.field(False)
     """Whether the sign-in must be renewed: the renewal dialog is open over the page."""
     reauth_error: rx.Field[str] = rx.field("")
+    silent_renewal_url: rx.Field[str] = rx.field("")
+    """While a silent renewal runs: the provider's address that the page's hidden frame opens."""
     deployment: rx.Field[str] = rx.field("")
     """The Airflow deployment the pages about one DAG or run address ("": the API's default);
     see ``DeploymentsState``."""
@@ -47,6 +54,7 @@ class AuthState(rx.State):
     _refresh_token: str = ""
     _renew_at: float = 0.0
     _pending_sign_in: dict[str, str] = {}
+    _pending_renewal: dict[str, str] = {}
     _next_path: str = ""
 
     def api(self) -> AirdeckApi:
@@ -219,9 +227,10 @@ class AuthState(rx.State):
     @event(background=True)
     async def watch_session(self) -> None:
         """While this tab is signed in: shortly before the token expires, or when the API
-        refuses it, renew it with the refresh token where the provider issued one, else open
-        the renewal dialog over the page (password in local mode, sign-in at the provider with
-        a return here in OIDC mode). A refused renewal is not tried again."""
+        refuses it, renew it with the refresh token where the provider issued one, else (OIDC
+        mode) silently at the provider in a hidden frame, else open the renewal dialog over the
+        page (password in local mode, sign-in at the provider with a return here in OIDC
+        mode). A refused renewal is not tried again."""
         async with self:
             tab, token, renew_at = self.router.session.client_token, self._token, self._renew_at
         if not token:
@@ -236,6 +245,8 @@ class AuthState(rx.State):
                         return
                     refresh_token = self._refresh_token
                 renewed, problem = await _renewed(refresh_token)
+                if renewed is None and await self._renewed_silently(token):
+                    return  # the renewal's answer started the next watcher
                 async with self:
                     if self._token != token:
                         return
@@ -250,6 +261,70 @@ class AuthState(rx.State):
                 watch = SESSION_WATCHES.start(tab, token)
         finally:
             SESSION_WATCHES.end(tab, watch)
+
+    async def _renewed_silently(self, token: str) -> bool:
+        """OIDC mode: ask the provider for new tokens without a page (``prompt=none``) in the
+        tab's hidden frame, which answers through ``finish_silent_renewal``; whether ``token``
+        was replaced within ``SILENT_RENEWAL_SECONDS``. The provider says no at once when it no
+        longer knows the person, and a frame it refuses to load never answers: either way the
+        dialog follows."""
+        web = settings()
+        if web.oidc is None:
+            return False
+        try:
+            metadata = await discover(web.oidc.issuer)
+        except SignInError:
+            return False
+        pending = PendingSignIn.start()
+        url = authorization_url(web.oidc, web.silent_redirect_uri, metadata, pending, "none")
+        async with self:
+            if self._token != token:
+                return True
+            self._pending_renewal = dataclasses.asdict(pending)
+            self.silent_renewal_url = url
+        deadline = time.monotonic() + SILENT_RENEWAL_SECONDS
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.25)
+            async with self:
+                if self._token != token:
+                    return True
+                if not self._pending_renewal:
+                    break  # answered, and refused
+        async with self:
+            self._pending_renewal = {}
+            self.silent_renewal_url = ""
+            return self._token != token
+
+    @event
+    async def finish_silent_renewal(self, query: str) -> Any:
+        """The provider's answer to a silent renewal (the query its redirect carried, handed
+        over by the hidden frame): new tokens for the same person, and a new watcher; anything
+        else leaves the renewal to the dialog."""
+        web = settings()
+        pending = PendingSignIn(**self._pending_renewal) if self._pending_renewal else None
+        self._pending_renewal = {}
+        self.silent_renewal_url = ""
+        if pending is None or web.oidc is None:
+            return None
+        user = self.user
+        try:
+            metadata = await discover(web.oidc.issuer)
+            params = dict(parse_qsl(query.removeprefix("?")))
+            code = code_from_callback(params, pending, metadata.issuer)
+            tokens = await exchange_code(web.oidc, web.silent_redirect_uri, metadata, pending, code)
+        except SignInError:
+            return None
+        self._keep(tokens.access_token, tokens.expires_in, tokens.refresh_token)
+        try:
+            await self._load_me()
+        except ApiError:
+            self._forget()
+            return rx.redirect("/")
+        if self.user != user:
+            # The provider now knows someone else: this page was not theirs.
+            self._forget()
+            return rx.redirect("/")
+        return AuthState.watch_session
 
     @event
     async def renew_with_password(self, form: dict[str, Any]) -> Any:
