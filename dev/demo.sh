@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Bring up the whole product on embedded defaults: a real Airflow (standalone, SQLite) with the
-# example DAGs, the product DB (SQLite), the API and the web UI; then print URLs and logins.
+# example DAGs, the product DB (SQLite), the API, the alert worker and the web UI; then print URLs
+# and logins.
 # With AIRDECK_DEMO_AIRFLOW2=1, also a real Airflow 2 (127.0.0.1:8180; on the local PostgreSQL
 # if it answers, else SQLite) with the same DAGs, which the API serves as a second deployment,
 # "airflow2" (dev/api-env.sh).
@@ -41,6 +42,8 @@ export AIRDECK_WEB_PORT="${AIRDECK_WEB_PORT:-3000}"
 export AIRDECK_API_URL="${AIRDECK_API_URL:-http://127.0.0.1:$AIRDECK_API_PORT}"
 # The web UI calls the API from loopback for each browser: let it say whose request it is.
 export AIRDECK_TRUSTED_PROXIES="${AIRDECK_TRUSTED_PROXIES:-127.0.0.1,::1}"
+# A demo on loopback: let alert rules post to a receiver on this machine too.
+export AIRDECK_ALERTS_ALLOW_PRIVATE_URLS="${AIRDECK_ALERTS_ALLOW_PRIVATE_URLS:-true}"
 
 step "migrating the product DB"
 "$PY" -m airdeck_api.cli db upgrade
@@ -57,6 +60,9 @@ start_bg() {  # start_bg NAME COMMAND...: run in the background unless already r
 step "starting the API on $AIRDECK_API_URL"
 start_bg api "$PY" -m airdeck_api.cli serve
 wait_http "$AIRDECK_API_URL/schema/openapi.json" 60 "the API" || { tail -n 30 "$LOGS/api.log"; fail "API did not start"; }
+
+step "starting the alert worker"
+start_bg worker "$PY" -m airdeck_api.cli worker
 
 step "starting the web UI on http://127.0.0.1:$AIRDECK_WEB_PORT"
 start_bg web "$ROOT/dev/web/run.sh"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Stop what `make demo` started: the web UI, the API, the demo Airflow and its Airflow 2, if any.
+# Stop what `make demo` started: the web UI, the alert worker, the API, the demo Airflow and its Airflow 2, if any.
 # Usage: dev/stop.sh   (or: make stop)
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
-for name in web api; do
+for name in web worker api; do
   pid_file="$AIRDECK_STATE/run/$name.pid"
   if [[ -f "$pid_file" ]]; then
     pid=$(cat "$pid_file")

@@ -1,6 +1,7 @@
 """Give the demo Airflow some history: unpause the example DAGs and trigger one run of each that
-has none yet, then wait (bounded) while printing progress. Safe to run again: DAGs that already
-have runs are left alone.
+has none yet, then wait (bounded) while printing progress; on Airflow 3, also a run that waits for
+a person's approval (the inbox's first request), not waited for. Safe to run again: DAGs that
+already have runs are left alone.
 
 Usage: .airdeck/venv/bin/python dev/airflow/seed.py [--timeout SECONDS] [--api v2|v1]
 Reads AIRDECK_AIRFLOW_URL/USERNAME/PASSWORD (source dev/airflow/env.sh first). ``--api v1`` seeds
@@ -30,6 +31,8 @@ SEEDS: dict[str, dict[str, Any]] = {
 }
 # An Airflow 2 on SQLite runs one task at a time: a smaller fan-out keeps its seeding short.
 SEEDS_V1: dict[str, dict[str, Any]] = {**SEEDS, "mapped_fanout": {"count": 12}}
+# Seeded on Airflow 3 but never waited for: their runs wait for a person, in the inbox.
+AWAITING_A_PERSON: dict[str, dict[str, Any]] = {"approval_flow": {}}
 FINISHED = {"success", "failed"}
 
 
@@ -60,9 +63,11 @@ def connect(api: str) -> httpx.Client:
 
 
 def seed(api: httpx.Client, version: str) -> dict[str, str]:
-    """Unpause every seeded DAG; trigger those without runs. Returns DAG id -> new run id."""
+    """Unpause every seeded DAG; trigger those without runs. Returns DAG id -> new run id of the
+    runs to wait for."""
     triggered: dict[str, str] = {}
-    for dag_id, conf in (SEEDS_V1 if version == "v1" else SEEDS).items():
+    seeds = SEEDS_V1 if version == "v1" else {**SEEDS, **AWAITING_A_PERSON}
+    for dag_id, conf in seeds.items():
         path = f"/dags/{quote(dag_id, safe='')}"
         api.patch(path, json={"is_paused": False}).raise_for_status()
         runs = api.get(f"{path}/dagRuns", params={"limit": 1}).raise_for_status().json()
@@ -73,8 +78,12 @@ def seed(api: httpx.Client, version: str) -> dict[str, str]:
         body = {"conf": conf} if version == "v1" else {"logical_date": None, "conf": conf}
         run = api.post(f"{path}/dagRuns", json=body)
         run.raise_for_status()
-        triggered[dag_id] = run.json()["dag_run_id"]
-        print(f"    {dag_id}: triggered {triggered[dag_id]}")
+        run_id = run.json()["dag_run_id"]
+        if dag_id in AWAITING_A_PERSON:
+            print(f"    {dag_id}: triggered {run_id} (it waits for a person's approval)")
+            continue
+        triggered[dag_id] = run_id
+        print(f"    {dag_id}: triggered {run_id}")
     return triggered
 
 

@@ -33,6 +33,7 @@ from airdeck_domain.models import (
     Task,
     TaskInstance,
 )
+from airdeck_domain.required_actions import ActionState, RequiredAction
 
 T = TypeVar("T")
 _NEVER = datetime.min.replace(tzinfo=UTC)
@@ -87,6 +88,8 @@ class FakeAirflow:
     paused: list[tuple[str, bool]] = field(default_factory=list)
     cleared: list[tuple[str, str, list[str | tuple[str, int]]]] = field(default_factory=list)
     marked: list[tuple[str, str, str, str, int]] = field(default_factory=list)
+    required: dict[tuple[str, str, str, int], RequiredAction] = field(default_factory=dict)
+    """Human-in-the-loop requests by DAG, run, task and map index; a response answers one."""
 
     def add_dag(self, dag_id: str, **fields: Any) -> DagDetail:
         """Put a DAG in the deployment (fields as ``DagDetail`` takes them)."""
@@ -316,6 +319,47 @@ class FakeAirflow:
     async def version(self) -> str:
         await self._enter("version")
         return self.airflow_version
+
+    async def every_required_action(
+        self, *, dag_id: str | None = None, state: ActionState = "pending"
+    ) -> list[RequiredAction]:
+        await self._enter("every_required_action")
+        wanted = {"pending": (False,), "responded": (True,), "all": (False, True)}[state]
+        return [
+            a
+            for a in sorted(self.required.values(), key=lambda a: a.created_at or _NEVER)
+            if (dag_id is None or a.dag_id == dag_id) and a.response_received in wanted
+        ]
+
+    async def required_action(
+        self, dag_id: str, run_id: str, task_id: str, map_index: int = -1
+    ) -> RequiredAction:
+        await self._enter("required_action")
+        found = self.required.get((dag_id, run_id, task_id, map_index))
+        if found is None:
+            raise NotFoundError("no such hitl detail", deployment=self.name)
+        return found
+
+    async def respond(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        map_index: int,
+        *,
+        chosen_options: Sequence[str],
+        params_input: dict[str, Any],
+    ) -> None:
+        await self._enter("respond")
+        key = (dag_id, run_id, task_id, map_index)
+        self.required[key] = msgspec.structs.replace(
+            self.required[key],
+            response_received=True,
+            chosen_options=list(chosen_options),
+            params_input=params_input,
+            waiting=False,
+        )
+        self._answer("respond", None)
 
     # -- inside --------------------------------------------------------------------------------
 

@@ -11,5 +11,6 @@ EXAMPLE_DAGS = frozenset(
         "service_pipeline",
         "leaky_logger",
         "typed_params",
+        "approval_flow",
     }
 )

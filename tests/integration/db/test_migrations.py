@@ -21,6 +21,9 @@ TABLES = {
     "audit_log",
     "triggered_runs",
     "idempotency_keys",
+    "alert_rules",
+    "alert_deliveries",
+    "alert_cursors",
 }
 VERSIONS = {"alembic_version"}  # Alembic's own name, which DBs migrated before keep using
 

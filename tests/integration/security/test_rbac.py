@@ -32,6 +32,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "planBackfill": {"from_date": "2025-02-01T00:00:00Z", "to_date": "2025-02-02T00:00:00Z"},
     "createBackfill": {"from_date": "2025-02-01T00:00:00Z", "to_date": "2025-02-02T00:00:00Z"},
     "setBackfillPaused": {"is_paused": True},
+    "respondToAction": {"chosen_options": ["Approve"]},
     "updateMetadata": {"environment": "dev"},
     "createConfig": {"name": "n", "conf": {}},
     "updateConfig": {"name": "m"},
@@ -155,6 +156,7 @@ async def test_route_role_matrix(make_secure_app: Callable[..., Litestar], user:
                     .replace("{config_id:uuid}", str(uuid.uuid4()))
                     .replace("{backfill_id:int}", "999999")
                     .replace("{version_number:int}", "1")
+                    .replace("{rule_id:uuid}", str(uuid.uuid4()))
                 )
                 body = BODIES.get(handler.operation_id) if method in ("POST", "PATCH") else None
                 response = await client.request(method, url, headers=headers, json=body)

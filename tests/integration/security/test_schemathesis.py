@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from itertools import cycle
+from pathlib import Path
 
 import httpx
 import pytest
@@ -19,33 +20,31 @@ from schemathesis.generation.case import Case
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
+from tests.support.people import mint
 from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
 EXAMPLES = 25
 """Per operation: enough to find the classic mistakes, few enough to keep the suite quick."""
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
-FUZZERS = 40
+FUZZERS = 80
 """Admins the fuzzer's requests are spread over. The API runs at its default limits (10 writes
 a minute per person): a fuzzer sends hundreds of requests a minute, as many people would, so it
-signs in as many admins and takes turns, and no request may meet a 429."""
+acts as many admins and takes turns, and no request may meet a 429. Their tokens are minted with
+the API's signing key (tests.support.people): signing in through ``/api/auth/token`` is tested
+elsewhere, and as many sign-ins from one address would meet the sign-in limit instead."""
 
 
 @pytest.fixture(scope="session")
 def running_api(security_env: dict[str, str]) -> Iterator[tuple[str, list[dict[str, str]]]]:
     """A real API process (local mode) and the Authorization headers of ``FUZZERS`` admins."""
     port = free_port()
-    fuzzers = {f"fuzz{n:02d}": f"fuzz{n:02d}-pw" for n in range(FUZZERS)}
-    users = security_env["AIRDECK_LOCAL_USERS"] + "".join(
-        f",{name}:{password}:admin" for name, password in fuzzers.items()
-    )
     process = subprocess.Popen(
         [sys.executable, "-m", "airdeck_api.cli", "serve"],
         env={
             **os.environ,
             **security_env,
             "AIRDECK_AUTH_MODE": "local",
-            "AIRDECK_LOCAL_USERS": users,
             "AIRDECK_API_PORT": str(port),
         },
         stdout=subprocess.DEVNULL,
@@ -59,14 +58,8 @@ def running_api(security_env: dict[str, str]) -> Iterator[tuple[str, list[dict[s
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        headers = []
-        for name, password in fuzzers.items():
-            token = httpx.post(
-                f"{base}/api/auth/token", json={"username": name, "password": password}, timeout=30
-            )
-            token.raise_for_status()
-            headers.append({"Authorization": f"Bearer {token.json()['access_token']}"})
-        yield base, headers
+        data_dir = Path(security_env["AIRDECK_DATA_DIR"])
+        yield base, [mint(data_dir, f"fuzz{n:02d}").headers for n in range(FUZZERS)]
     finally:
         process.terminate()
         process.wait(10)

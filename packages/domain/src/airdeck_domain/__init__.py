@@ -11,4 +11,5 @@ Nothing here performs I/O or imports a web, HTTP or database framework, so any t
 - ``rbac``: roles, scoped grants, ``decide``; ``caching`` and ``polling``: policies.
 - ``logs`` and ``redaction``: log lines, ANSI segments, search, secrets removed.
 - ``conf``: run conf validated against a DAG's params.
+- ``required_actions``: human-in-the-loop requests and the checks a response passes.
 """

@@ -1,7 +1,8 @@
 """Who may do what: roles, DAG-scoped grants, and one function that decides.
 
 Roles (README.md, "Security"): a ``viewer`` reads DAGs; an ``operator`` also triggers, pauses,
-backfills, reads logs, saves run configs and defines alerts; an ``admin`` may do everything,
+backfills, reads logs, saves run configs, defines alerts and responds to
+human-in-the-loop tasks; an ``admin`` may do everything,
 including clearing tasks, editing metadata, reading the audit log and reading the service's
 metrics. A ``Grant`` gives a role's permissions only on the DAGs that match all of its
 selectors (tag, owner team, environment, Airflow deployment) — e.g. an operator of
@@ -24,6 +25,7 @@ Permission = Literal[
     "dags:backfill",
     "logs:read",
     "tasks:clear",
+    "tasks:respond",
     "metadata:write",
     "audit:read",
     "configs:write",
@@ -55,6 +57,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "logs:read",
             "configs:write",
             "alerts:write",
+            "tasks:respond",
         }
     ),
     "admin": ALL_PERMISSIONS,

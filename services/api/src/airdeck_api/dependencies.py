@@ -35,6 +35,7 @@ from airdeck_api.services.logs import LogService
 from airdeck_api.services.metadata import MetadataService
 from airdeck_api.services.overview import OverviewService
 from airdeck_api.services.product import ProductData
+from airdeck_api.services.required_actions import RequiredActionService
 from airdeck_api.services.runs import RunService
 from airdeck_api.services.versions import VersionService
 from airdeck_api.settings import Settings
@@ -183,6 +184,13 @@ def provide_versions(context: Injected[RequestContext]) -> VersionService:
     return VersionService(context)
 
 
+def provide_required_actions(
+    context: Injected[RequestContext], dags: Injected[DagService]
+) -> RequiredActionService:
+    """Human-in-the-loop requests for the caller (Airflow 3.1+ deployments)."""
+    return RequiredActionService(context, dags)
+
+
 def provide_configs(context: Injected[RequestContext]) -> ConfigService:
     """Saved configs for the caller."""
     return ConfigService(context)
@@ -249,6 +257,7 @@ DEPENDENCIES = {
     "actions": Provide(provide_actions, sync_to_thread=False),
     "backfills": Provide(provide_backfills, sync_to_thread=False),
     "versions": Provide(provide_versions, sync_to_thread=False),
+    "required_actions": Provide(provide_required_actions, sync_to_thread=False),
     "configs": Provide(provide_configs, sync_to_thread=False),
     "metadata": Provide(provide_metadata, sync_to_thread=False),
     "audit_log": Provide(provide_audit_log, sync_to_thread=False),

@@ -26,6 +26,7 @@ from airdeck_api.auth.tokens import LocalTokens, OidcTokens, TokenVerifier
 from airdeck_api.auth.users import LocalUsers
 from airdeck_api.client_address import TrustedProxies, client_address_middleware
 from airdeck_api.controllers.actions import ActionController
+from airdeck_api.controllers.alerts import AlertController
 from airdeck_api.controllers.audit import AuditController
 from airdeck_api.controllers.backfills import BackfillController
 from airdeck_api.controllers.dags import DagController
@@ -35,6 +36,7 @@ from airdeck_api.controllers.logs import LogController
 from airdeck_api.controllers.metrics import MetricsController
 from airdeck_api.controllers.probes import ProbeController
 from airdeck_api.controllers.product import ConfigController, FavoriteController, MetadataController
+from airdeck_api.controllers.required_actions import RequiredActionController
 from airdeck_api.controllers.run_calendar import CalendarController
 from airdeck_api.controllers.runs import RunController
 from airdeck_api.controllers.versions import VersionController
@@ -85,10 +87,12 @@ class AirdeckPlugin(InitPluginProtocol):
                 ActionController,
                 BackfillController,
                 VersionController,
+                RequiredActionController,
                 FavoriteController,
                 MetadataController,
                 ConfigController,
                 AuditController,
+                AlertController,
             ],
             guards=[require_permission],
         )

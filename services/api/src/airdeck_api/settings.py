@@ -18,6 +18,7 @@ import msgspec
 from limits import RateLimitItem
 
 from airdeck_adapters.airflow import ApiVersion, DeploymentConfig
+from airdeck_adapters.alerts.channels import SmtpConfig
 from airdeck_api.auth.users import UsersError, parse_role
 from airdeck_api.client_address import parse_networks
 from airdeck_api.deployments_file import read_deployments_file
@@ -334,6 +335,51 @@ class ObservabilitySettings:
 
 
 @dataclass(frozen=True)
+class AlertSettings:
+    """How the alert worker reads Airflow and delivers (README, "Alerts")."""
+
+    allow_private_urls: bool = False
+    interval: float = 10.0
+    overlap: float = 30.0
+    lookback: float = 600.0
+    max_attempts: int = 6
+    send_lease: float = 120.0
+    smtp: SmtpConfig | None = None
+
+    @classmethod
+    def read(cls, env: EnvReader) -> AlertSettings:
+        """``AIRDECK_ALERTS_ALLOW_PRIVATE_URLS``, ``_ALERTS_INTERVAL``, ``_ALERTS_OVERLAP``,
+        ``_ALERTS_LOOKBACK``, ``_ALERTS_MAX_ATTEMPTS``, ``_ALERTS_SEND_LEASE`` (seconds but the
+        attempts) and the ``AIRDECK_ALERTS_SMTP_*`` server email alerts go through."""
+        allow = env.text("ALERTS_ALLOW_PRIVATE_URLS", "false").lower()
+        if allow not in ("1", "true", "yes", "0", "false", "no"):
+            env.problem(f"AIRDECK_ALERTS_ALLOW_PRIVATE_URLS must be true or false, got {allow!r}")
+        smtp = None
+        host = env.text("ALERTS_SMTP_HOST")
+        if host:
+            port = env.integer("ALERTS_SMTP_PORT", 25)
+            if not 0 < port < 65536:
+                env.problem(f"AIRDECK_ALERTS_SMTP_PORT must be a TCP port, got {port}")
+            smtp = SmtpConfig(
+                host=host,
+                port=port,
+                sender=env.text("ALERTS_SMTP_SENDER", "airdeck@localhost"),
+                username=env.text("ALERTS_SMTP_USERNAME") or None,
+                password=env.secret("ALERTS_SMTP_PASSWORD") or None,
+                starttls=env.flag("ALERTS_SMTP_STARTTLS"),
+            )
+        return cls(
+            allow_private_urls=allow in ("1", "true", "yes"),
+            interval=env.seconds("ALERTS_INTERVAL", cls.interval),
+            overlap=env.seconds("ALERTS_OVERLAP", cls.overlap),
+            lookback=env.seconds("ALERTS_LOOKBACK", cls.lookback),
+            max_attempts=env.integer("ALERTS_MAX_ATTEMPTS", cls.max_attempts),
+            send_lease=env.seconds("ALERTS_SEND_LEASE", cls.send_lease),
+            smtp=smtp,
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the API needs to start, by concern; build it with ``Settings.from_env()``."""
 
@@ -346,6 +392,7 @@ class Settings:
     cache: CacheSettings = CacheSettings()
     actions: ActionSettings = ActionSettings()
     observability: ObservabilitySettings = ObservabilitySettings()
+    alerts: AlertSettings = AlertSettings()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -362,6 +409,7 @@ class Settings:
             cache=CacheSettings.read(reader),
             actions=ActionSettings.read(reader),
             observability=ObservabilitySettings.read(reader),
+            alerts=AlertSettings.read(reader),
         )
         if reader.problems:
             raise SettingsError(reader.problems)

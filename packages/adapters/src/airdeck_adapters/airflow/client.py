@@ -15,11 +15,16 @@ from typing import Any, TypeVar
 import httpx
 import msgspec
 
-from airdeck_adapters.airflow import translate, v1_logs
+from airdeck_adapters.airflow import hitl, translate, v1_logs
 from airdeck_adapters.airflow.calls import Endpoint, observed_request, send_request_id
 from airdeck_adapters.airflow.config import DeploymentConfig
 from airdeck_adapters.airflow.dialect import Dialect, dialect_for
 from airdeck_adapters.airflow.failures import error_for
+from airdeck_adapters.airflow.hitl import (
+    PENDING_FILTERS,
+    WireHitlDetail,
+    WireHitlDetailCollection,
+)
 from airdeck_adapters.airflow.observer import NO_OBSERVER, AirflowObserver
 from airdeck_adapters.airflow.token import TokenManager
 from airdeck_adapters.airflow.wire import (
@@ -57,6 +62,7 @@ from airdeck_domain.models import (
     Task,
     TaskInstance,
 )
+from airdeck_domain.required_actions import ActionState, RequiredAction
 from airdeck_domain.versions import DagSource
 
 T = TypeVar("T")
@@ -1007,6 +1013,86 @@ class AirflowClient:
             dag_id=wire.dag_id,
             version_number=wire.version_number or version_number,
             content=wire.content or "",
+        )
+
+    # -- required actions: human-in-the-loop tasks (Airflow 3.1+) ------------------------------
+
+    def _hitl_path(self, dag_id: str, run_id: str, task_id: str, map_index: int) -> Endpoint:
+        return self._path(
+            "dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/{map_index}/hitlDetails",
+            dag_id=dag_id,
+            run_id=run_id,
+            task_id=task_id,
+            map_index=map_index,
+        )
+
+    async def required_actions(
+        self,
+        *,
+        dag_id: str | None = None,
+        state: ActionState = "pending",
+        offset: int = 0,
+        limit: int = AIRFLOW_PAGE_LIMIT,
+    ) -> tuple[list[RequiredAction], int]:
+        """One page of the human-in-the-loop requests of every DAG (or of ``dag_id``), oldest
+        first: those still waiting (``pending``), those answered, or ``all``; and how many
+        match. Every DAG's come from one call: Airflow reads them across DAGs (``~``)."""
+        self._require("required_actions")
+        params: Params = [("offset", offset), ("limit", limit), ("order_by", "created_at")]
+        if state == "pending":
+            params += PENDING_FILTERS
+        elif state == "responded":
+            params.append(("response_received", "true"))
+        page = await self._call(
+            "GET",
+            self._path("dags/{dag_id}/dagRuns/~/hitlDetails", dag_id=dag_id or "~"),
+            WireHitlDetailCollection,
+            params=params,
+        )
+        return [hitl.required_action(w, self.name) for w in page.hitl_details], page.total_entries
+
+    async def every_required_action(
+        self, *, dag_id: str | None = None, state: ActionState = "pending"
+    ) -> list[RequiredAction]:
+        """Every request ``required_actions`` matches: the first page says how many there
+        are, the rest are read at once, each page as large as Airflow allows."""
+        first, total = await self.required_actions(dag_id=dag_id, state=state)
+        rest = await asyncio.gather(
+            *(
+                self.required_actions(dag_id=dag_id, state=state, offset=offset)
+                for offset in range(AIRFLOW_PAGE_LIMIT, total, AIRFLOW_PAGE_LIMIT)
+            )
+        )
+        return [*first, *(action for page, _ in rest for action in page)]
+
+    async def required_action(
+        self, dag_id: str, run_id: str, task_id: str, map_index: int = -1
+    ) -> RequiredAction:
+        """The human-in-the-loop request of one task instance (NotFoundError when the instance
+        does not exist or asks nobody anything)."""
+        self._require("required_actions")
+        wire = await self._call(
+            "GET", self._hitl_path(dag_id, run_id, task_id, map_index), WireHitlDetail
+        )
+        return hitl.required_action(wire, self.name)
+
+    async def respond(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        map_index: int,
+        *,
+        chosen_options: Sequence[str],
+        params_input: dict[str, Any],
+    ) -> None:
+        """Answer a request; the task resumes with the answer. ConflictError when it was
+        answered already; InvalidInputError for options it does not offer."""
+        self._require("required_actions")
+        await self._send(
+            "PATCH",
+            self._hitl_path(dag_id, run_id, task_id, map_index),
+            json={"chosen_options": list(chosen_options), "params_input": params_input},
         )
 
     # -- logs and health ------------------------------------------------------------------------

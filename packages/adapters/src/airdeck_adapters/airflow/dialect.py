@@ -93,6 +93,8 @@ class AirflowV1:
         "/api/v2/backfills); run `airflow dags backfill` on the deployment instead",
         "dag_versions": "Airflow 2 keeps no DAG versions (they came with Airflow 3): only the "
         "code currently deployed exists",
+        "required_actions": "Airflow 2 has no human-in-the-loop tasks (they came with Airflow "
+        "3.1's hitlDetails API): nothing there can wait for a person's response",
     }
     # setNote's body is a string: null is a 400.
     notes_nullable = False

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from advanced_alchemy.base import UUIDAuditBase
-from advanced_alchemy.types import DateTimeUTC, JsonB
+from advanced_alchemy.types import GUID, DateTimeUTC, JsonB
 from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -122,3 +123,69 @@ class IdempotencyKey(UUIDAuditBase):
     run_id: Mapped[str | None] = mapped_column(String(RUN_ID), default=None)
     status_code: Mapped[int | None] = mapped_column(Integer, default=None)
     response: Mapped[Any] = mapped_column(JsonB, default=None, nullable=True)
+
+
+class AlertRuleRow(UUIDAuditBase):
+    """An alert rule (``airdeck_domain.alerts.rules``): its ``definition`` is the rule's
+    selector, conditions and channels as JSON; the selector's deployment and DAG are copied
+    into columns to filter by."""
+
+    __tablename__ = "alert_rules"
+    __table_args__ = (Index("ix_alert_rules_dag", "deployment", "dag_id"),)
+
+    name: Mapped[str] = mapped_column(String(128))
+    definition: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    deployment: Mapped[str | None] = mapped_column(String(DEPLOYMENT), default=None)
+    dag_id: Mapped[str | None] = mapped_column(String(DAG_ID), default=None)
+    muted: Mapped[bool] = mapped_column(Boolean, default=False)
+    snoozed_until: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    created_by: Mapped[str] = mapped_column(String(USER_ID))
+    last_fired_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+
+class AlertDelivery(UUIDAuditBase):
+    """One message of one event to one channel of a rule. The row is written ``pending``
+    before anything is sent, under its unique ``dedup_key``, so an event is delivered at most
+    once per channel however often it is seen; ``sending`` while an attempt is out (a worker
+    that died then sends it once more, with the same key), then ``sent``, ``failed`` (attempts
+    spent) or ``dropped`` (its rule was deleted). ``response`` keeps what the channel answered."""
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (
+        UniqueConstraint("dedup_key"),
+        Index("ix_alert_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_alert_deliveries_rule", "rule_id", "created_at"),
+    )
+
+    dedup_key: Mapped[str] = mapped_column(String(64))
+    event_key: Mapped[str] = mapped_column(String(64))
+    rule_id: Mapped[UUID] = mapped_column(GUID(length=16))
+    channel_index: Mapped[int] = mapped_column(Integer)
+    channel_kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    deployment: Mapped[str] = mapped_column(String(DEPLOYMENT))
+    dag_id: Mapped[str | None] = mapped_column(String(DAG_ID), default=None)
+    run_id: Mapped[str | None] = mapped_column(String(RUN_ID), default=None)
+    summary: Mapped[str] = mapped_column(Text)
+    event: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    last_attempt_at: Mapped[datetime | None] = mapped_column(
+        DateTimeUTC(timezone=True), default=None
+    )
+    sent_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    response_status: Mapped[int | None] = mapped_column(Integer, default=None)
+    response: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class AlertCursor(UUIDAuditBase):
+    """Where the alert worker's reading of one deployment stands: the moment up to which it
+    has seen changed runs, and since when each unhealthy component has been so."""
+
+    __tablename__ = "alert_cursors"
+    __table_args__ = (UniqueConstraint("deployment"),)
+
+    deployment: Mapped[str] = mapped_column(String(DEPLOYMENT))
+    read_until: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    unhealthy_since: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)

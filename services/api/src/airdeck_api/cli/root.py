@@ -20,6 +20,7 @@ COMMANDS = {
     "runs": "airdeck_api.cli.runs:runs",
     "logs": "airdeck_api.cli.logs:logs",
     "health": "airdeck_api.cli.health:health",
+    "worker": "airdeck_api.cli.worker:worker_command",
 }
 """Each subcommand's name and where it is defined (``module:attribute``)."""
 SERVES_BY_DEFAULT = "airdeck"

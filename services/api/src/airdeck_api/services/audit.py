@@ -51,12 +51,19 @@ ACTIONS = frozenset(
         "pause_backfill",
         "unpause_backfill",
         "cancel_backfill",
+        "respond_action",
         "view_logs",
         "update_metadata",
         "favorite",
         "unfavorite",
         "save_config",
         "delete_config",
+        "create_alert_rule",
+        "update_alert_rule",
+        "delete_alert_rule",
+        "mute_alert_rule",
+        "snooze_alert_rule",
+        "test_alert_rule",
     }
 )
 

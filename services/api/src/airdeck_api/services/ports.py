@@ -24,6 +24,7 @@ from airdeck_domain.models import (
     Task,
     TaskInstance,
 )
+from airdeck_domain.required_actions import ActionState, RequiredAction
 from airdeck_domain.versions import DagSource
 
 
@@ -241,6 +242,32 @@ class AirflowPort(Protocol):
 
     async def dag_source(self, dag_id: str, version_number: int) -> DagSource:
         """The code of one version of a DAG."""
+        ...
+
+    async def every_required_action(
+        self, *, dag_id: str | None = None, state: ActionState = "pending"
+    ) -> list[RequiredAction]:
+        """Every human-in-the-loop request of every DAG (or of ``dag_id``) in ``state``, oldest
+        first, read across DAGs (never one call per DAG)."""
+        ...
+
+    async def required_action(
+        self, dag_id: str, run_id: str, task_id: str, map_index: int = -1
+    ) -> RequiredAction:
+        """The human-in-the-loop request of one task instance."""
+        ...
+
+    async def respond(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        map_index: int,
+        *,
+        chosen_options: Sequence[str],
+        params_input: dict[str, Any],
+    ) -> None:
+        """Answer a request (ConflictError when it was answered already)."""
         ...
 
     async def get_log(

@@ -23,7 +23,7 @@ from airdeck_adapters.db.services import (
 )
 from airdeck_api.services.actions import triggered_row
 from airdeck_api.services.audit import DB_FAILURES
-from airdeck_api.services.ports import DeploymentsPort
+from airdeck_api.services.ports import AirflowPort, DeploymentsPort
 from airdeck_domain.errors import NotFoundError, UnavailableError
 
 logger = logging.getLogger("airdeck.reconcile")
@@ -90,6 +90,8 @@ class Reconciler:
         try:
             if row.action == "trigger_run" and row.dag_id and row.run_id:
                 return await self._trigger(row, airflow.name, row.dag_id, row.run_id)
+            if row.action == "respond_action" and row.dag_id and row.run_id:
+                return await self._response(row, airflow, row.dag_id, row.run_id)
             if row.action in ("pause_dag", "unpause_dag") and row.dag_id:
                 wanted = row.action == "pause_dag"
                 dag = await airflow.get_dag(row.dag_id)
@@ -101,6 +103,21 @@ class Reconciler:
         except UnavailableError:
             return None
         return "failure", None, "unconfirmed: how this action ended was never recorded"
+
+    async def _response(
+        self, row: AuditLog, airflow: AirflowPort, dag_id: str, run_id: str
+    ) -> Verdict:
+        """A response to a human-in-the-loop request: Airflow holds it (the options the row
+        sent) or it was never given."""
+        details = row.details or {}
+        action = await airflow.required_action(
+            dag_id, run_id, str(details.get("task_id")), int(details.get("map_index", -1))
+        )
+        if not action.response_received:
+            return "failure", None, "Airflow holds no response to the request: it was never given"
+        if action.chosen_options != details.get("chosen_options"):
+            return "failure", None, "Airflow holds another response to the request"
+        return "success", 200, None
 
     async def _trigger(self, row: AuditLog, deployment: str, dag_id: str, run_id: str) -> Verdict:
         airflow = self._deployments.get(deployment)

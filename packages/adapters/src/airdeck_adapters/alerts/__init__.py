@@ -1,0 +1,1 @@
+"""Delivering alert events: webhooks, Slack-compatible incoming webhooks and SMTP email."""
