@@ -734,28 +734,17 @@ class AirflowClient:
         ``updateTaskInstancesState`` told ``dry_run``, which lists references (ids only)."""
         if not (include_downstream or include_upstream):
             return [await self.task_instance(dag_id, run_id, task_id, map_index)]
-        if map_index >= 0:
-            raise InvalidInputError(
-                f"deployment {self.name!r} (Airflow 2) cannot mark one mapped instance with its "
-                "upstream or downstream tasks: mark the instance alone, or the whole task",
-                errors={"map_index": "not supported with include_upstream/include_downstream"},
-            )
-        page = await self._call(
-            "POST",
-            self._path("dags/{dag_id}/updateTaskInstancesState", dag_id=dag_id),
-            WireClearedInstances,
-            json={
-                "dry_run": True,
-                "task_id": task_id,
-                "dag_run_id": run_id,
-                "include_upstream": include_upstream,
-                "include_downstream": include_downstream,
-                "include_future": False,
-                "include_past": False,
-                "new_state": state,
-            },
+        changed = await self._update_task_instances_state(
+            dag_id,
+            run_id,
+            task_id,
+            state=state,
+            map_index=map_index,
+            include_downstream=include_downstream,
+            include_upstream=include_upstream,
+            dry_run=True,
         )
-        return [translate.task_instance(w) for w in page.task_instances]
+        return [translate.task_instance(w) for w in changed]
 
     async def _mark_by_reference(
         self,
@@ -784,30 +773,55 @@ class AirflowClient:
             )
             await self._send("PATCH", endpoint, json={"dry_run": False, "new_state": state})
             changed = [WireTaskInstance(task_id=task_id, dag_run_id=run_id, map_index=map_index)]
-        elif map_index >= 0:
+        else:
+            changed = await self._update_task_instances_state(
+                dag_id,
+                run_id,
+                task_id,
+                state=state,
+                map_index=map_index,
+                include_downstream=include_downstream,
+                include_upstream=include_upstream,
+                dry_run=False,
+            )
+        return [translate.task_instance(msgspec.structs.replace(w, state=state)) for w in changed]
+
+    async def _update_task_instances_state(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        *,
+        state: str,
+        map_index: int,
+        include_downstream: bool,
+        include_upstream: bool,
+        dry_run: bool,
+    ) -> list[WireTaskInstance]:
+        """Airflow 2's ``updateTaskInstancesState``: a task with its upstream or downstream
+        tasks (references, ids only), which cannot name a map index (400 when one is given)."""
+        if map_index >= 0:
             raise InvalidInputError(
                 f"deployment {self.name!r} (Airflow 2) cannot mark one mapped instance with its "
                 "upstream or downstream tasks: mark the instance alone, or the whole task",
                 errors={"map_index": "not supported with include_upstream/include_downstream"},
             )
-        else:
-            page = await self._call(
-                "POST",
-                self._path("dags/{dag_id}/updateTaskInstancesState", dag_id=dag_id),
-                WireClearedInstances,
-                json={
-                    "dry_run": False,
-                    "task_id": task_id,
-                    "dag_run_id": run_id,
-                    "include_upstream": include_upstream,
-                    "include_downstream": include_downstream,
-                    "include_future": False,
-                    "include_past": False,
-                    "new_state": state,
-                },
-            )
-            changed = page.task_instances
-        return [translate.task_instance(msgspec.structs.replace(w, state=state)) for w in changed]
+        page = await self._call(
+            "POST",
+            self._path("dags/{dag_id}/updateTaskInstancesState", dag_id=dag_id),
+            WireClearedInstances,
+            json={
+                "dry_run": dry_run,
+                "task_id": task_id,
+                "dag_run_id": run_id,
+                "include_upstream": include_upstream,
+                "include_downstream": include_downstream,
+                "include_future": False,
+                "include_past": False,
+                "new_state": state,
+            },
+        )
+        return page.task_instances
 
     # -- whole runs ----------------------------------------------------------------------------
 
