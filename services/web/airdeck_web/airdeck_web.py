@@ -16,7 +16,11 @@ from airdeck_web.states.auth import AuthState
 from airdeck_web.states.calendar import CalendarState
 from airdeck_web.states.dag import DagState
 from airdeck_web.states.deployments import DeploymentsState
+from airdeck_web.states.gantt import GanttState
+from airdeck_web.states.grid import GridState
+from airdeck_web.states.logs import LogState
 from airdeck_web.states.run import RunState
+from airdeck_web.states.trigger import TriggerState
 from airdeck_web.states.workflows import WorkflowsState
 
 # Refuse to start on a bad configuration, listing every problem.
@@ -44,6 +48,8 @@ app.add_page(
         AuthState.require_user,
         DeploymentsState.follow_url,
         DagState.load,
+        TriggerState.load_form,
+        GridState.follow_load,
         DagState.watch,
     ],
 )
@@ -51,7 +57,13 @@ app.add_page(
     run_page,
     route="/workflows/[dag_id]/runs/[run_id]",
     title="Airdeck · Run",
-    on_load=[AuthState.require_user, DeploymentsState.follow_url, RunState.load],
+    on_load=[
+        AuthState.require_user,
+        DeploymentsState.follow_url,
+        RunState.load,
+        LogState.open_linked_task,
+        GanttState.follow_load,
+    ],
 )
 app.add_page(
     calendar_page,

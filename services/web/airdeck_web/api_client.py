@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from typing import Any, cast
 
 import httpx
 
 from airdeck_domain.url_paths import segment
+from airdeck_web.models import ApiGraph, Dag, MetadataChange, RunsPage, SavedConfig, Triggered
 
 API_PREFIX = "/api/orchestrator"
 
@@ -28,15 +31,43 @@ def api_url() -> str:
     return os.environ.get("AIRDECK_API_URL", "http://127.0.0.1:8100").rstrip("/")
 
 
+POOL_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+"""How many connections to the API the web keeps open: enough for every tab's poll at once."""
 _transport: httpx.AsyncBaseTransport | None = None
 """How every client reaches the API; None is the network (see ``reach_api_through``)."""
+_pool: (
+    tuple[asyncio.AbstractEventLoop, httpx.AsyncBaseTransport | None, str, httpx.AsyncClient] | None
+) = None
+"""The one pooled client every ``AirdeckApi`` sends through, with the event loop, transport
+and API address it was made for."""
 
 
 def reach_api_through(transport: httpx.AsyncBaseTransport | None) -> None:
     """Send every later API call through ``transport`` (an in-process ASGI app, say), or
-    over the network again with None. The state handlers build their clients themselves."""
+    over the network again with None (the pooled client is made anew for it)."""
     global _transport
     _transport = transport
+
+
+def pooled_client() -> httpx.AsyncClient:
+    """The client whose connection pool every call of this process shares: made on first use,
+    and made anew when the event loop, the transport (``reach_api_through``) or the API's
+    address (``AIRDECK_API_URL``) is no longer the one it was made for, as in tests."""
+    global _pool
+    loop, url = asyncio.get_running_loop(), api_url()
+    if _pool is not None and _pool[:3] == (loop, _transport, url):
+        return _pool[3]
+    client = httpx.AsyncClient(
+        base_url=url, timeout=30, transport=_transport, limits=POOL_LIMITS, cookies=_no_cookies()
+    )
+    _pool = (loop, _transport, url, client)
+    return client
+
+
+def _no_cookies() -> CookieJar:
+    """A cookie jar that keeps none: the pooled client acts for every user in turn, so a
+    cookie one answer set must never ride along on another user's call."""
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
 
 
 class AirdeckApi:
@@ -44,7 +75,11 @@ class AirdeckApi:
     ``client_ip``: sent as ``X-Forwarded-For``, which the API honours when it trusts the web
     (``AIRDECK_TRUSTED_PROXIES``), for its rate limits and audit log. ``on_refused`` is told
     of every 401 answer, with the token that was refused. Every Orchestrator API call asks
-    ``deployment`` (none: the API's default one) unless its own ``params`` name one."""
+    ``deployment`` (none: the API's default one) unless its own ``params`` name one.
+
+    It sends through the process's pooled client (``pooled_client``), these headers per call;
+    given its own ``transport``, through a client of its own, closed on leaving ``async with``.
+    """
 
     def __init__(
         self,
@@ -57,23 +92,28 @@ class AirdeckApi:
         self._token = token
         self._on_refused = on_refused
         self._deployment = deployment
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
         if client_ip:
-            headers["X-Forwarded-For"] = client_ip
-        self._http = httpx.AsyncClient(
-            base_url=api_url(), headers=headers, timeout=30, transport=transport or _transport
+            self._headers["X-Forwarded-For"] = client_ip
+        self._own: httpx.AsyncClient | None = (
+            httpx.AsyncClient(base_url=api_url(), timeout=30, transport=transport)
+            if transport is not None
+            else None
         )
 
     async def __aenter__(self) -> AirdeckApi:
         return self
 
     async def __aexit__(self, *_: object) -> None:
-        await self._http.aclose()
+        if self._own is not None:
+            await self._own.aclose()
 
     async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """The API's answer when it is a success or ``304 Not Modified``; ApiError otherwise."""
+        headers = {**self._headers, **(kwargs.pop("headers", None) or {})}
+        client = self._own or pooled_client()
         try:
-            response = await self._http.request(method, path, **kwargs)
+            response = await client.request(method, path, headers=headers, **kwargs)
         except httpx.HTTPError as exc:
             raise ApiError(
                 503, f"The Airdeck API cannot be reached ({type(exc).__name__})."
@@ -131,6 +171,63 @@ class AirdeckApi:
         if response.status_code == 304:
             return None, etag
         return _body(response), response.headers.get("etag", "")
+
+    async def dag(self, dag_id: str) -> Dag:
+        """The DAG's detail (its params schema, docs and Airdeck metadata among it)."""
+        body = await self.orchestrator("GET", "dags", dag_id)
+        return cast(Dag, body["dag"])
+
+    async def runs(self, dag_id: str, params: Mapping[str, Any]) -> RunsPage:
+        """A page of the DAG's runs, newest first (``params``: page, limit, state, conf)."""
+        return cast(RunsPage, await self.orchestrator("GET", "dags", dag_id, "runs", params=params))
+
+    async def trigger(self, dag_id: str, conf: dict[str, Any], note: str = "") -> Triggered:
+        """Trigger a run with ``conf`` (and ``note``); ApiError with per-field ``errors``
+        (``conf.<param>``) when the params refuse it."""
+        body: dict[str, Any] = {"conf": conf, **({"note": note} if note else {})}
+        return cast(Triggered, await self.orchestrator("POST", "dags", dag_id, "runs", json=body))
+
+    async def overview(self, dag_id: str, runs: int) -> dict[str, Any]:
+        """How the DAG's last ``runs`` runs went (``airdeck_web.overview_rows`` reads it)."""
+        body: dict[str, Any] = await self.orchestrator(
+            "GET", "dags", dag_id, "overview", params={"runs": runs}
+        )
+        return body
+
+    async def structure(self, dag_id: str, params: Mapping[str, str]) -> ApiGraph:
+        """The DAG's laid-out graph (``params``: the groups to draw collapsed)."""
+        return cast(
+            ApiGraph, await self.orchestrator("GET", "dags", dag_id, "structure", params=params)
+        )
+
+    async def configs(self, dag_id: str) -> list[SavedConfig]:
+        """The DAG's saved configs this user sees: their own and the shared ones."""
+        body = await self.orchestrator("GET", "dags", dag_id, "configs")
+        return cast(list[SavedConfig], body["configs"])
+
+    async def save_config(
+        self, dag_id: str, name: str, conf: dict[str, Any], shared: bool
+    ) -> SavedConfig:
+        """Save ``conf`` as the DAG's config ``name`` (for everyone who may trigger it, when
+        ``shared``)."""
+        body = {"name": name, "conf": conf, "shared": shared}
+        return cast(
+            SavedConfig, await self.orchestrator("POST", "dags", dag_id, "configs", json=body)
+        )
+
+    async def change_config(
+        self, dag_id: str, config_id: str, change: Mapping[str, Any] | None
+    ) -> None:
+        """Rename or (un)share a saved config (``change``: its ``name`` or ``shared``); delete
+        it when ``change`` is None."""
+        if change is None:
+            await self.orchestrator("DELETE", "dags", dag_id, "configs", config_id)
+        else:
+            await self.orchestrator("PATCH", "dags", dag_id, "configs", config_id, json=change)
+
+    async def set_metadata(self, dag_id: str, change: MetadataChange) -> None:
+        """Set the DAG's Airdeck metadata (admins)."""
+        await self.orchestrator("PATCH", "dags", dag_id, "metadata", json=change)
 
     def _addressed(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         """``kwargs`` with this client's deployment among the query parameters, unless they

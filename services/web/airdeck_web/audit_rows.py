@@ -6,13 +6,14 @@ import json
 from typing import Any
 from urllib.parse import quote
 
+from airdeck_web.models import AuditRow
 from airdeck_web.timefmt import exact
 
 DETAILS_SHOWN = 120
 """Characters of an entry's details shown in its cell; the whole is on hover."""
 
 
-def audit_row(entry: dict[str, Any]) -> dict[str, Any]:
+def audit_row(entry: dict[str, Any]) -> AuditRow:
     """The cells of one row: when (exact, UTC), who, what, how it ended, where, and why."""
     details = json.dumps(entry.get("details") or {}, sort_keys=True, separators=(", ", ": "))
     dag_id = entry.get("dag_id") or ""

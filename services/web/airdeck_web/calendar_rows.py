@@ -7,11 +7,13 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
+from airdeck_web.models import CalendarDay, CalendarEntry
+
 SHOWN_PER_DAY = {"month": 6, "week": 200}
 """Entries a day cell lists before "+N more": a month cell has room for a few lines only."""
 
 
-def entry_row(entry: dict[str, Any]) -> dict[str, Any]:
+def entry_row(entry: dict[str, Any]) -> CalendarEntry:
     """One entry as the page shows it: its local time, its text, colour key and link."""
     at = datetime.fromisoformat(entry["at"])
     dag_href = "/workflows/" + quote(entry["dag_id"], safe="")
@@ -34,12 +36,12 @@ def entry_row(entry: dict[str, Any]) -> dict[str, Any]:
 
 def weeks_of(
     calendar: dict[str, Any], shown_month: int | None, today: date
-) -> list[list[dict[str, Any]]]:
+) -> list[list[CalendarDay]]:
     """The calendar's days in rows of seven (Monday first), each day with its entries (at most
     ``SHOWN_PER_DAY`` of the view's), how many were left out, whether it lies in the month
     shown (None for a week view: every day does) and whether it is ``today``."""
     limit = SHOWN_PER_DAY[calendar["view"]]
-    days = []
+    days: list[CalendarDay] = []
     for day in calendar["days"]:
         when = date.fromisoformat(day["day"])
         rows = [entry_row(e) for e in day["entries"]]

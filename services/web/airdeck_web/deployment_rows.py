@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from airdeck_domain.merging import ALL_DEPLOYMENTS
+from airdeck_web.models import DeploymentBadge, HealthLine
 
 NEUTRAL = "#757575"
 """The badge colour of a deployment configured without one."""
@@ -26,7 +27,7 @@ def text_color(background: str) -> str:
     return "#000000" if (luminance + 0.05) ** 2 > 0.0525 else "#ffffff"
 
 
-def badge(summary: dict[str, Any]) -> dict[str, str]:
+def badge(summary: dict[str, Any]) -> DeploymentBadge:
     """The badge of a deployment of ``GET /deployments``: its environment label (its name when
     it has none) on its colour, and a tooltip naming the deployment."""
     color = summary.get("color") or NEUTRAL
@@ -45,10 +46,10 @@ def badge_fields(summaries: Sequence[dict[str, Any]], deployment: str) -> dict[s
     ``badge_text``, ``badge_title``); a neutral one naming it when it is not among
     ``summaries``."""
     summary = next((s for s in summaries if s["id"] == deployment), {"id": deployment})
-    return {f"badge_{key}": value for key, value in badge(summary).items() if key != "id"}
+    return {f"badge_{key}": str(value) for key, value in badge(summary).items() if key != "id"}
 
 
-def health_line(summary: dict[str, Any]) -> dict[str, str]:
+def health_line(summary: dict[str, Any]) -> HealthLine:
     """A deployment as the dashboard lists it: its badge, and how it is doing in words."""
     health = summary.get("health") or {}
     status = "down" if not health.get("reachable", False) else str(health.get("status", "unknown"))

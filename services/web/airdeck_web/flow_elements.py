@@ -6,13 +6,14 @@ from collections.abc import Collection
 from typing import Any
 
 from airdeck_web.components.badges import STATE_HEX
+from airdeck_web.models import FlowEdge, FlowNode
 from airdeck_web.timefmt import duration
 
 NO_STATE_HEX = "#607d8b"
 GROUP_BOX_HEX = "rgba(127, 127, 127, 0.15)"
 
 
-def flow_nodes(nodes: list[dict[str, Any]], collapsed: Collection[str]) -> list[dict[str, Any]]:
+def flow_nodes(nodes: list[dict[str, Any]], collapsed: Collection[str]) -> list[FlowNode]:
     """One React Flow node per API node, at the API's position and size.
 
     ``data.kind`` is ``task``, ``collapsed`` (a group in ``collapsed``, drawn as one node) or
@@ -21,7 +22,7 @@ def flow_nodes(nodes: list[dict[str, Any]], collapsed: Collection[str]) -> list[
     return [_flow_node(n, n["id"] in collapsed) for n in nodes]
 
 
-def _flow_node(node: dict[str, Any], is_collapsed: bool) -> dict[str, Any]:
+def _flow_node(node: dict[str, Any], is_collapsed: bool) -> FlowNode:
     kind = "collapsed" if is_collapsed else node["kind"]
     state = node.get("state") or "none"
     counts = " ".join(f"{k}:{v}" for k, v in sorted((node.get("state_counts") or {}).items()))
@@ -59,7 +60,7 @@ def _flow_node(node: dict[str, Any], is_collapsed: bool) -> dict[str, Any]:
     }
 
 
-def flow_edges(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def flow_edges(edges: list[dict[str, Any]]) -> list[FlowEdge]:
     """One smooth-step edge per dependency, from the source's right to the target's left."""
     return [
         {
@@ -73,7 +74,7 @@ def flow_edges(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def group_ids(nodes: list[dict[str, Any]]) -> list[str]:
+def group_ids(nodes: list[FlowNode]) -> list[str]:
     """The ids of the groups drawn in ``nodes`` (as boxes or collapsed)."""
     return [n["id"] for n in nodes if n["data"]["kind"] != "task"]
 

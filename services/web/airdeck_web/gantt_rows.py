@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from airdeck_web.models import GanttHead, GanttSlot, GanttTableRow
 from airdeck_web.overview_rows import state_fill
 from airdeck_web.timefmt import duration, exact
 
@@ -152,7 +153,7 @@ def chart_rows(gantt: dict[str, Any], pages: dict[str, int]) -> list[dict[str, A
     return [{**r, **_segments(r.pop("bars"), slots)} for r in rows]
 
 
-def try_slots(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+def try_slots(rows: list[dict[str, Any]]) -> list[GanttSlot]:
     """The data keys of each try slot of ``rows`` (see the module's docstring); one slot when
     there are no rows."""
     count = sum(1 for key in (rows[0] if rows else {}) if key[:1] == "r" and key[1:].isdigit())
@@ -162,10 +163,10 @@ def try_slots(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
     ]
 
 
-def table_rows(gantt: dict[str, Any], pages: dict[str, int]) -> list[dict[str, Any]]:
+def table_rows(gantt: dict[str, Any], pages: dict[str, int]) -> list[GanttTableRow]:
     """The chart read as a table: one row per try of each task and shown instance, and one per
     mapped task for its span, with exact times and human lengths."""
-    found = []
+    found: list[GanttTableRow] = []
 
     def add(row: dict[str, Any], label: str, what: str | None = None) -> None:
         for bar in row.get("bars") or []:
@@ -209,7 +210,7 @@ def zoomed(span: float, zoom: list[int]) -> list[float]:
     return [math.floor(whole * low / 10) / 10, math.ceil(whole * high / 10) / 10]
 
 
-def headline(gantt: dict[str, Any], zoom: list[int]) -> dict[str, Any]:
+def headline(gantt: dict[str, Any], zoom: list[int]) -> GanttHead:
     """The line above the chart: how long the run's time line is, what the zoom shows, and
     whether bars are still growing."""
     span = float(gantt.get("span") or 0.0)

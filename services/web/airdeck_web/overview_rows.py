@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from airdeck_web.components.badges import STATE_COLORS
+from airdeck_web.models import OverviewFigures, OverviewRun, OverviewTask
 from airdeck_web.timefmt import duration, exact
 
 
@@ -15,10 +16,10 @@ def state_fill(state: str | None) -> str:
     return f"var(--{STATE_COLORS.get(state or 'none', 'gray')}-9)"
 
 
-def run_rows(overview: dict[str, Any]) -> list[dict[str, Any]]:
+def run_rows(overview: dict[str, Any]) -> list[OverviewRun]:
     """One row per run, oldest first: ``seconds`` for the bar (None: not ended), its label,
     state colour and human duration and queue delay."""
-    rows = []
+    rows: list[OverviewRun] = []
     for n, run in enumerate(overview.get("runs") or [], start=1):
         started = run.get("start_date")
         rows.append(
@@ -41,7 +42,7 @@ def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.0f}%"
 
 
-def headline(overview: dict[str, Any]) -> dict[str, Any]:
+def headline(overview: dict[str, Any]) -> OverviewFigures:
     """The figures above the chart, as text, and the reference lines' positions (``0`` and no
     label when no run finished)."""
     spread = overview.get("duration") or {}
@@ -65,10 +66,10 @@ def headline(overview: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def task_rows(overview: dict[str, Any]) -> list[dict[str, Any]]:
+def task_rows(overview: dict[str, Any]) -> list[OverviewTask]:
     """The slowest tasks, slowest first: their spread as text and their trend, one point per
     run (``seconds`` None where the task did not finish in that run)."""
-    rows = []
+    rows: list[OverviewTask] = []
     for task in overview.get("slowest_tasks") or []:
         spread = task.get("spread") or {}
         durations = task.get("durations") or []

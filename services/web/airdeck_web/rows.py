@@ -3,12 +3,14 @@ yet, and human times beside the raw ones."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
+from airdeck_web.models import InstanceRow, RunRow, TaskRow
 from airdeck_web.timefmt import duration, exact
 
 
-def shown(item: dict[str, Any], duration_key: str) -> dict[str, Any]:
+def shown(item: Mapping[str, Any], duration_key: str) -> dict[str, Any]:
     """``item`` plus ``took`` (from its ``duration_key``), ``started`` (the ISO start, which
     the browser shows as "3 min ago") and ``started_exact`` (for the tooltip); a missing state
     reads ``none``."""
@@ -19,3 +21,21 @@ def shown(item: dict[str, Any], duration_key: str) -> dict[str, Any]:
         "started": item.get("start_date") or "",
         "started_exact": exact(item.get("start_date")),
     }
+
+
+def run_row(run: Mapping[str, Any]) -> RunRow:
+    """A run of the API as the runs table and the run page's header show it."""
+    return cast(RunRow, shown(run, "duration_seconds"))
+
+
+def task_row(task: Mapping[str, Any]) -> TaskRow:
+    """A task of a run's snapshot as the run page shows it: a mapped task's ``p50`` (its own
+    duration is its wall-clock span; this is its median instance's) and ``counts`` by state."""
+    counts = " ".join(f"{k}:{v}" for k, v in sorted((task.get("state_counts") or {}).items()))
+    row = {**shown(task, "duration"), "p50": duration(task.get("p50_duration")), "counts": counts}
+    return cast(TaskRow, row)
+
+
+def instance_row(instance: Mapping[str, Any]) -> InstanceRow:
+    """One instance of a mapped task, as the drawer lists it."""
+    return cast(InstanceRow, shown(instance, "duration"))

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from litestar import Litestar
 
-from airdeck_web.api_client import AirdeckApi, ApiError
+from airdeck_web.api_client import AirdeckApi, ApiError, pooled_client, reach_api_through
 from airdeck_web.param_form import conf_from_values
 from tests.support.people import Person
 
@@ -45,3 +45,25 @@ async def test_unreachable_api_is_a_clear_error(monkeypatch: pytest.MonkeyPatch)
         with pytest.raises(ApiError, match="cannot be reached") as caught:
             await api.orchestrator("GET", "dags")
     assert caught.value.status == 503
+
+
+async def test_every_client_shares_one_pool_but_sends_its_own_user(
+    make_app: Callable[..., Litestar], person: Person
+) -> None:
+    app = make_app()
+    async with app.lifespan():
+        reach_api_through(httpx.ASGITransport(app=app))
+        try:
+            async with AirdeckApi(person.token) as api:
+                assert (await api.me())["subject"] == person.subject
+                pool = pooled_client()
+                dag = await api.dag("parametrized_report")
+                assert dag["dag_id"] == "parametrized_report"
+            async with AirdeckApi() as anonymous:
+                with pytest.raises(ApiError) as refused:
+                    await anonymous.me()
+                assert refused.value.status == 401, "the last user's token did not ride along"
+            assert pooled_client() is pool
+        finally:
+            reach_api_through(None)
+        assert pooled_client() is not pool, "another transport gets a pool of its own"

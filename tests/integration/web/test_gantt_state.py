@@ -13,6 +13,7 @@ from litestar import Litestar
 
 from airdeck_web.gantt_rows import INSTANCES_PER_PAGE
 from airdeck_web.states.gantt import GanttState
+from airdeck_web.states.run import RunState
 from tests.integration.api.conftest import MAPPED_RUN_ID
 from tests.integration.web.test_states import fire, in_process_api, signed_in, state_of
 from tests.support.airflow_runs import ensure_run
@@ -35,13 +36,13 @@ async def test_the_gantt_tab_reads_and_polls_the_gantt_and_expands_a_mapped_task
             ),
             person,
         )
-        await fire(GanttState.load, state)
-        assert (await state._polled()).path[-1] == "snapshot"
+        await fire(RunState.load, state)
+        assert await fire(GanttState.follow_load, state) is None, "a finished run: no watch"
+        assert state._polled().path[-1] == "snapshot"
 
-        opened = await fire(GanttState.show_tab, state, "gantt")
-        assert opened == GanttState.open_gantt
+        await fire(RunState.show_tab, state, "gantt")
         mark = len(api.calls)
-        await fire(GanttState.open_gantt, state)
+        await fire(GanttState.follow_tab, state, "gantt")
         assert state.gantt_error == ""
         assert [r["task_id"] for r in state.gantt_rows][:2] == ["make_items", "process"]
         process = next(r for r in state.gantt_rows if r["task_id"] == "process")
@@ -53,18 +54,18 @@ async def test_the_gantt_tab_reads_and_polls_the_gantt_and_expands_a_mapped_task
         assert state.gantt_head["live"] is False and state.gantt_domain[1] > 0
 
         # The watch asks for the Gantt now; a finished run's Gantt has not changed: a 304.
-        polled = await state._polled()
+        polled = state._polled()
         assert polled.path[-1] == "gantt" and polled.etag
         async with state.api() as client:
             answer, etag = await client.orchestrator_if_changed(
                 polled.etag, *polled.path, params=polled.params
             )
         assert answer is None
-        assert await state._show_polled(answer, etag) is False
+        assert state._show_polled(answer, etag) is False
 
         await fire(GanttState.toggle_mapped, state, "process")
         rows = state.gantt_rows
-        assert (await state._polled()).params == {"expand": "process"}
+        assert state._polled().params == {"expand": "process"}
         instances = [r for r in rows if r["kind"] == "instance"]
         assert [r["map_index"] for r in instances] == list(range(INSTANCES_PER_PAGE))
         (pager,) = [r for r in rows if r["kind"] == "pager"]
@@ -84,7 +85,8 @@ async def test_the_gantt_tab_reads_and_polls_the_gantt_and_expands_a_mapped_task
         assert all("/gantt" in path for path in gantt_calls), gantt_calls
 
         mark = len(api.calls)
-        await fire(GanttState.show_tab, state, "graph")
+        await fire(RunState.show_tab, state, "graph")
+        await fire(GanttState.follow_tab, state, "graph")
         (snapshot,) = api.calls[mark:]
         assert snapshot[0].endswith("/snapshot")
-        assert (await state._polled()).path[-1] == "snapshot"
+        assert state._polled().path[-1] == "snapshot"

@@ -22,6 +22,7 @@ from airdeck_web.states.auth import AuthState
 from airdeck_web.states.dag import DagState
 from airdeck_web.states.logs import LogState
 from airdeck_web.states.run import RunState
+from airdeck_web.states.trigger import TriggerState
 from airdeck_web.states.workflows import WorkflowsState
 from tests.support.airflow_runs import ensure_run
 from tests.support.people import Person
@@ -85,8 +86,11 @@ def signed_in(state: A, person: Person) -> A:
 
 
 async def fire(handler: Any, state: rx.State, *args: Any) -> Any:
-    """Run an event handler's body the way Reflex does for one event (sync or async)."""
+    """Run an event handler's body the way Reflex does for one event (sync, async or a
+    generator, whose yields come back as a list)."""
     result = handler.fn(state, *args)
+    if inspect.isasyncgen(result):
+        return [item async for item in result]
     return await result if inspect.isawaitable(result) else result
 
 
@@ -132,19 +136,20 @@ async def test_trigger_form_checks_the_schema_before_sending(
 ) -> None:
     async with in_process_api(make_app):
         state = signed_in(
-            state_of(DagState, "/workflows/[dag_id]", dag_id="parametrized_report"), person
+            state_of(TriggerState, "/workflows/[dag_id]", dag_id="parametrized_report"), person
         )
         await fire(DagState.load, state)
+        await fire(TriggerState.load_form, state)
         assert state.error == "" and {f["name"] for f in state.fields} >= {"region", "days"}
         before = state.runs_total
-        await fire(DagState.open_trigger, state)
-        await fire(DagState.set_value, state, "days", "99")
+        await fire(TriggerState.open_trigger, state)
+        await fire(TriggerState.set_value, state, "days", "99")
         assert "31" in state.field_errors["days"], "shown while typing, before any submit"
-        assert await fire(DagState.submit_trigger, state) is None
+        assert await fire(TriggerState.submit_trigger, state) is None
         assert "nothing was triggered" in state.trigger_error
-        await fire(DagState.set_value, state, "days", "3")
+        await fire(TriggerState.set_value, state, "days", "3")
         assert state.field_errors == {}
-        await fire(DagState.submit_trigger, state)
+        await fire(TriggerState.submit_trigger, state)
         assert state.trigger_error == "" and not state.dialog_open
         assert state.runs_total == before + 1
         assert state.runs[0]["run_id"] == state.last_triggered
@@ -205,6 +210,12 @@ async def test_log_window_search_folding_and_resume(
         text = base64.b64decode(download[1]).decode()
         assert f"warm-up line {WARMUP} of {WARMUP}" in text and "done after 2 ticks" in text
         assert api.since(opened, "/logs") == [], "search, jumps and download read no log"
+
+        # Closing the drawer drops the log, so the next one opens empty, with a new search box.
+        key = state.log_key
+        await fire(LogState.set_drawer_open, state, False)
+        await fire(LogState.forget, state)
+        assert state._rows == [] and state.search == "" and state.log_key != key
 
 
 async def test_run_page_polls_one_snapshot_and_revalidates_it(

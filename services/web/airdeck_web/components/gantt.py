@@ -31,16 +31,16 @@ HEAD: Any = GanttState.gantt_head
 def _segment_bars(slot: Any) -> rx.Component:
     """The three stacked bars of one try slot: the gap before it, its queue, its run."""
     stacked = {"stack_id": "tries", "is_animation_active": False, "bar_size": BAR_SIZE}
-    gap: rx.Component = rx.recharts.bar(data_key=slot["gap"].to(str), fill="transparent", **stacked)
+    gap: rx.Component = rx.recharts.bar(data_key=slot["gap"], fill="transparent", **stacked)
     queued: rx.Component = rx.recharts.bar(
-        data_key=slot["queued"].to(str), fill=QUEUED_FILL, name="queued", **stacked
+        data_key=slot["queued"], fill=QUEUED_FILL, name="queued", **stacked
     )
     running: rx.Component = rx.recharts.bar(
         rx.foreach(
             GanttState.gantt_rows,
-            lambda row: rx.recharts.cell(fill=row[slot["fill"].to(str)].to(str)),
+            lambda row: rx.recharts.cell(fill=row[slot["fill"]].to(str)),
         ),
-        data_key=slot["running"].to(str),
+        data_key=slot["running"],
         name="running",
         **stacked,
     )
@@ -158,12 +158,12 @@ def _legend_item(fill: str, text: str) -> rx.Component:
 
 def _controls() -> rx.Component:
     return rx.hstack(
-        rx.text("Time line ", HEAD["span"].to(str), size="2", id="gantt-span"),
-        rx.cond(HEAD["live"].to(bool), rx.badge("live", color_scheme="blue", variant="soft")),
+        rx.text("Time line ", HEAD["span"], size="2", id="gantt-span"),
+        rx.cond(HEAD["live"], rx.badge("live", color_scheme="blue", variant="soft")),
         _legend_item(QUEUED_FILL, "queued"),
         _legend_item("var(--blue-9)", "running, coloured by state"),
         rx.spacer(),
-        rx.text("Show ", HEAD["shown"].to(str), size="1", color_scheme="gray", id="gantt-shown"),
+        rx.text("Show ", HEAD["shown"], size="1", color_scheme="gray", id="gantt-shown"),
         rx.box(
             rx.slider(
                 default_value=[0, 100],
@@ -194,7 +194,7 @@ def _table_row(item: Any) -> rx.Component:
     return rx.table.row(
         rx.table.cell(item["task"]),
         rx.table.cell(item["try"]),
-        rx.table.cell(state_badge(item["state"].to(str))),
+        rx.table.cell(state_badge(item["state"])),
         rx.table.cell(item["queued_at"]),
         rx.table.cell(item["started_at"]),
         rx.table.cell(item["ended_at"]),

@@ -41,19 +41,19 @@ def figures() -> rx.Component:
     return rx.hstack(
         figure(
             "Success rate",
-            FIGURES["success_rate"].to(str),
-            FIGURES["success_detail"].to(str),
+            FIGURES["success_rate"],
+            FIGURES["success_detail"],
             "overview-success-rate",
         ),
         figure(
             "Duration (median · p95)",
-            FIGURES["median"].to(str) + " · " + FIGURES["p95"].to(str),
+            FIGURES["median"] + " · " + FIGURES["p95"],
             "of the finished runs",
             "overview-duration",
         ),
         figure(
             "Queue delay (median · p95)",
-            FIGURES["queue_median"].to(str) + " · " + FIGURES["queue_p95"].to(str),
+            FIGURES["queue_median"] + " · " + FIGURES["queue_p95"],
             "queued → started",
             "overview-queue-delay",
         ),
@@ -63,7 +63,7 @@ def figures() -> rx.Component:
 
 
 def reference(y_key: str, label_key: str, color: str, position: str) -> rx.Component:
-    shown = FIGURES["has_spread"].to(bool)
+    shown = FIGURES["has_spread"]
     # Reflex types its recharts constructors as returning Any.
     line: rx.Component = rx.recharts.reference_line(
         rx.recharts.label(value=FIGURES[label_key].to(str), position=position, fill=color),
@@ -110,7 +110,7 @@ def run_row(run: Any) -> rx.Component:
         rx.table.cell(
             rx.link(
                 run["run_id"],
-                href="/workflows/" + DagState.dag_id + "/runs/" + run["run_id"].to(str),
+                href="/workflows/" + DagState.dag_id + "/runs/" + run["run_id"],
             )
         ),
         rx.table.cell(state_badge(run["state"])),
@@ -140,7 +140,7 @@ def sparkline(task: Any) -> rx.Component:
             connect_nulls=True,
             is_animation_active=False,
         ),
-        data=task["trend"].to(list[dict[str, Any]]),
+        data=task["trend"],
         width=180,
         height=32,
         class_name="overview-sparkline",
@@ -172,7 +172,7 @@ def overview_tab() -> rx.Component:
     """The Overview tab of a DAG page."""
     return rx.vstack(
         rx.hstack(
-            rx.text("Most recent runs, oldest first: ", FIGURES["runs"].to(int), size="2"),
+            rx.text("Most recent runs, oldest first: ", FIGURES["runs"], size="2"),
             rx.spacer(),
             rx.text("Show as tables", size="2"),
             rx.switch(

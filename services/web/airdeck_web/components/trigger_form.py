@@ -19,14 +19,14 @@ from airdeck_web.param_form import (
     SWITCH,
     TIME,
 )
-from airdeck_web.states.dag import DagState
+from airdeck_web.states.trigger import TriggerState
 
 # mypy resolves an rx.Field[dict] state var to an ArrayVar (it picks the wrong overload of
 # Field.__get__); Reflex makes it an ObjectVar, so its lookups carry a type: ignore.
 
 
 def _text(name: StringVar[str]) -> Any:
-    return DagState.values.get(name, "")  # type: ignore[attr-defined]
+    return TriggerState.values.get(name, "")  # type: ignore[attr-defined]
 
 
 def _input(
@@ -37,10 +37,10 @@ def _input(
 ) -> rx.Component:
     return rx.input(
         value=_text(name),
-        on_change=lambda v: DagState.set_value(name, v),
+        on_change=lambda v: TriggerState.set_value(name, v),
         type=kind,
         id="field-" + name,
-        aria_label=field["label"].to(str),
+        aria_label=field["label"],
         width="100%",
         **props,
     )
@@ -50,9 +50,9 @@ def _switch(field: Any, name: StringVar[str]) -> rx.Component:
     return rx.hstack(
         rx.switch(
             checked=_text(name) == "true",
-            on_change=lambda on: DagState.set_switch(name, on),
+            on_change=lambda on: TriggerState.set_switch(name, on),
             id="field-" + name,
-            aria_label=field["label"].to(str),
+            aria_label=field["label"],
         ),
         rx.code(rx.cond(_text(name) == "", "null", _text(name)), size="1", variant="ghost"),
         align="center",
@@ -62,15 +62,13 @@ def _switch(field: Any, name: StringVar[str]) -> rx.Component:
 def _select(field: Any, name: StringVar[str]) -> rx.Component:
     return rx.select.root(
         rx.select.trigger(
-            placeholder=rx.cond(field["nullable"].to(bool), "null", "Choose…"),
+            placeholder=rx.cond(field["nullable"], "null", "Choose…"),
             id="field-" + name,
-            aria_label=field["label"].to(str),
+            aria_label=field["label"],
         ),
-        rx.select.content(
-            rx.foreach(field["options"].to(list[str]), lambda o: rx.select.item(o, value=o))
-        ),
+        rx.select.content(rx.foreach(field["options"], lambda o: rx.select.item(o, value=o))),
         value=_text(name),
-        on_change=lambda v: DagState.set_value(name, v),
+        on_change=lambda v: TriggerState.set_value(name, v),
     )
 
 
@@ -78,18 +76,18 @@ def _choices(field: Any, name: StringVar[str]) -> rx.Component:
     """An array of an enum's options: a checkbox per option."""
     return rx.flex(
         rx.foreach(
-            field["options"].to(list[str]),
+            field["options"],
             lambda option: rx.checkbox(
                 option,
-                checked=DagState.ticked.get(name, []).contains(option),  # type: ignore[attr-defined]
-                on_change=lambda on: DagState.toggle_choice(name, option, on),
+                checked=TriggerState.ticked.get(name, []).contains(option),  # type: ignore[attr-defined]
+                on_change=lambda on: TriggerState.toggle_choice(name, option, on),
                 class_name="field-choice",
                 data_value=option,
             ),
         ),
         id="field-" + name,
         role="group",
-        aria_label=field["label"].to(str),
+        aria_label=field["label"],
         spacing="4",
         wrap="wrap",
     )
@@ -98,9 +96,9 @@ def _choices(field: Any, name: StringVar[str]) -> rx.Component:
 def _json_editor(field: Any, name: StringVar[str]) -> rx.Component:
     return rx.text_area(
         value=_text(name),
-        on_change=lambda v: DagState.set_value(name, v),
+        on_change=lambda v: TriggerState.set_value(name, v),
         id="field-" + name,
-        aria_label=field["label"].to(str),
+        aria_label=field["label"],
         font_family="monospace",
         rows="4",
         spell_check=False,
@@ -111,31 +109,31 @@ def _json_editor(field: Any, name: StringVar[str]) -> rx.Component:
 def field_input(field: Any) -> rx.Component:
     """One param: its label, the widget for its kind, what it means, its bounds and default,
     and the schema's complaint about its value."""
-    name = field["name"].to(str)
+    name = field["name"]
     return rx.vstack(
         rx.hstack(
             rx.text(field["label"], weight="bold", size="2"),
             rx.cond(
-                field["label"].to(str) != name,
+                field["label"] != name,
                 rx.code(name, size="1", variant="ghost", color_scheme="gray"),
             ),
             rx.spacer(),
             rx.cond(
-                field["nullable"].to(bool),
+                field["nullable"],
                 rx.button(
                     "Clear",
                     size="1",
                     variant="ghost",
-                    on_click=DagState.set_value(name, ""),
+                    on_click=TriggerState.set_value(name, ""),
                     class_name="field-clear",
-                    aria_label="Clear " + field["label"].to(str),
+                    aria_label="Clear " + field["label"],
                 ),
             ),
             align="center",
             width="100%",
         ),
         rx.match(
-            field["kind"].to(str),
+            field["kind"],
             (SWITCH, _switch(field, name)),
             (
                 INTEGER,
@@ -160,11 +158,11 @@ def field_input(field: Any) -> rx.Component:
         rx.text(field["description"], size="1", color_scheme="gray"),
         rx.hstack(
             rx.cond(
-                field["hint"].to(str) != "",
+                field["hint"] != "",
                 rx.text(field["hint"], size="1", color_scheme="gray", class_name="field-hint"),
             ),
             rx.cond(
-                field["default"].to(str) != "",
+                field["default"] != "",
                 rx.text(
                     "Default: ",
                     rx.code(field["default"], size="1", variant="ghost"),
@@ -176,9 +174,9 @@ def field_input(field: Any) -> rx.Component:
             spacing="3",
         ),
         rx.cond(
-            DagState.field_errors.contains(name),
+            TriggerState.field_errors.contains(name),
             rx.text(
-                DagState.field_errors.get(name, ""),  # type: ignore[attr-defined]
+                TriggerState.field_errors.get(name, ""),  # type: ignore[attr-defined]
                 color_scheme="red",
                 size="1",
                 class_name="field-error",
@@ -194,8 +192,8 @@ def raw_editor() -> rx.Component:
     """The conf as raw JSON, checked against the params as it is typed."""
     return rx.vstack(
         rx.text_area(
-            value=DagState.raw_conf,
-            on_change=DagState.set_raw_conf,
+            value=TriggerState.raw_conf,
+            on_change=TriggerState.set_raw_conf,
             rows="12",
             font_family="monospace",
             spell_check=False,
@@ -204,8 +202,8 @@ def raw_editor() -> rx.Component:
             aria_label="The conf as raw JSON",
         ),
         rx.cond(
-            DagState.raw_error != "",
-            rx.callout(DagState.raw_error, color_scheme="red", size="1", id="raw-error"),
+            TriggerState.raw_error != "",
+            rx.callout(TriggerState.raw_error, color_scheme="red", size="1", id="raw-error"),
         ),
         width="100%",
     )

@@ -21,7 +21,7 @@ def _row(entry: Any) -> rx.Component:
         rx.table.cell(
             rx.badge(
                 entry["outcome"],
-                color_scheme=rx.match(entry["outcome"].to(str), *OUTCOME_COLORS.items(), "gray"),
+                color_scheme=rx.match(entry["outcome"], *OUTCOME_COLORS.items(), "gray"),
                 variant="soft",
                 high_contrast=True,
             ),
@@ -30,8 +30,8 @@ def _row(entry: Any) -> rx.Component:
         ),
         rx.table.cell(
             rx.cond(
-                entry["dag_href"].to(str) != "",
-                rx.link(entry["dag_id"], href=entry["dag_href"].to(str)),
+                entry["dag_href"] != "",
+                rx.link(entry["dag_id"], href=entry["dag_href"]),
                 rx.text("—"),
             ),
             rx.text(entry["run_id"], size="1", color_scheme="gray"),
@@ -42,13 +42,13 @@ def _row(entry: Any) -> rx.Component:
                 entry["details"],
                 size="1",
                 color_scheme="gray",
-                title=entry["details_full"].to(str),
+                title=entry["details_full"],
                 font_family="monospace",
                 word_break="break-all",
             ),
         ),
         class_name="audit-row",
-        data_outcome=entry["outcome"].to(str),
+        data_outcome=entry["outcome"],
     )
 
 

@@ -22,24 +22,24 @@ def _entry(entry: Any) -> rx.Component:
             " ",
             rx.text(entry["label"], as_="span", trim="both"),
             color_scheme=rx.match(
-                entry["state"].to(str), *[(k, v) for k, v in STATE_COLORS.items()], "gray"
+                entry["state"], *[(k, v) for k, v in STATE_COLORS.items()], "gray"
             ),
-            variant=rx.cond(entry["expected"].to(bool), "outline", "soft"),
+            variant=rx.cond(entry["expected"], "outline", "soft"),
             high_contrast=True,
-            title=entry["dag_id"].to(str) + " · " + entry["state"].to(str),
+            title=entry["dag_id"] + " · " + entry["state"],
             width="100%",
             overflow="hidden",
             white_space="nowrap",
         ),
-        href=entry["href"].to(str),
+        href=entry["href"],
         class_name=rx.cond(
-            entry["expected"].to(bool),
+            entry["expected"],
             "calendar-entry calendar-expected",
             "calendar-entry calendar-run",
         ),
         underline="none",
-        data_state=entry["state"].to(str),
-        data_dag=entry["dag_id"].to(str),
+        data_state=entry["state"],
+        data_dag=entry["dag_id"],
     )
 
 
@@ -49,17 +49,17 @@ def _day(day: Any) -> rx.Component:
             rx.text(
                 day["number"],
                 size="2",
-                weight=rx.cond(day["today"].to(bool), "bold", "regular"),
-                color_scheme=rx.cond(day["today"].to(bool), "blue", "gray"),
+                weight=rx.cond(day["today"], "bold", "regular"),
+                color_scheme=rx.cond(day["today"], "blue", "gray"),
             ),
             rx.spacer(),
             rx.cond(
-                day["more"].to(str) != "",
+                day["more"] != "",
                 rx.button(
                     "+",
-                    day["more"].to(str),
+                    day["more"],
                     " more",
-                    on_click=CalendarState.show_week(day["day"].to(str)),
+                    on_click=CalendarState.show_week(day["day"]),
                     size="1",
                     variant="ghost",
                     class_name="calendar-more",
@@ -67,9 +67,9 @@ def _day(day: Any) -> rx.Component:
             ),
             width="100%",
         ),
-        rx.foreach(day["entries"].to(list[dict[str, Any]]), _entry),
+        rx.foreach(day["entries"], _entry),
         rx.cond(
-            day["crowded"].to(str) != "",
+            day["crowded"] != "",
             rx.text(day["crowded"], size="1", color_scheme="gray", class_name="calendar-crowded"),
         ),
         spacing="1",
@@ -77,9 +77,9 @@ def _day(day: Any) -> rx.Component:
         min_height="110px",
         border="1px solid var(--gray-5)",
         # Days outside the month on a grey ground, not faded: faded text is too faint to read.
-        background=rx.cond(day["in_month"].to(bool), "var(--color-panel)", "var(--gray-3)"),
+        background=rx.cond(day["in_month"], "var(--color-panel)", "var(--gray-3)"),
         class_name="calendar-day",
-        data_day=day["day"].to(str),
+        data_day=day["day"],
         min_width="0",
     )
 

@@ -16,6 +16,9 @@ from airdeck_web.components.tables import data_table
 from airdeck_web.components.times import relative_time
 from airdeck_web.components.trigger_form import field_input, raw_editor
 from airdeck_web.states.dag import RUNS_PAGE, DagState
+from airdeck_web.states.grid import GridState
+from airdeck_web.states.metadata import MetadataState
+from airdeck_web.states.trigger import TriggerState
 
 # mypy resolves an rx.Field[dict] state var to an ArrayVar (it picks the wrong overload of
 # Field.__get__); Reflex makes it an ObjectVar, so its lookups carry a type: ignore.
@@ -27,32 +30,33 @@ def trigger_dialog() -> rx.Component:
             rx.dialog.title("Trigger ", DagState.dag_id),
             rx.hstack(
                 rx.switch(
-                    checked=DagState.raw_mode,
-                    on_change=DagState.set_raw_mode,
+                    checked=TriggerState.raw_mode,
+                    on_change=TriggerState.set_raw_mode,
                     id="raw-mode",
                     aria_label="Raw JSON",
                 ),
                 rx.text("Raw JSON", size="2"),
                 rx.spacer(),
                 rx.cond(
-                    DagState.configs.length() > 0,
+                    TriggerState.configs.length() > 0,
                     rx.select.root(
                         rx.select.trigger(placeholder="Saved configs"),
                         rx.select.content(
                             rx.foreach(
-                                DagState.configs, lambda c: rx.select.item(c["name"], value=c["id"])
+                                TriggerState.configs,
+                                lambda c: rx.select.item(c["name"], value=c["id"]),
                             )
                         ),
-                        on_change=DagState.use_config,
+                        on_change=TriggerState.use_config,
                     ),
                 ),
                 align="center",
                 margin_y="8px",
             ),
             rx.cond(
-                DagState.raw_mode,
+                TriggerState.raw_mode,
                 raw_editor(),
-                rx.vstack(rx.foreach(DagState.fields, field_input), width="100%", spacing="4"),
+                rx.vstack(rx.foreach(TriggerState.fields, field_input), width="100%", spacing="4"),
             ),
             rx.form(
                 rx.hstack(
@@ -64,21 +68,21 @@ def trigger_dialog() -> rx.Component:
                         "Save config", size="1", variant="soft", type="submit", id="save-config"
                     ),
                 ),
-                on_submit=DagState.save_config,
+                on_submit=TriggerState.save_config,
                 reset_on_submit=True,
                 margin_top="12px",
             ),
             rx.input(
                 placeholder="Note (optional)",
-                value=DagState.note,
-                on_change=DagState.set_note,
+                value=TriggerState.note,
+                on_change=TriggerState.set_note,
                 margin_top="12px",
                 width="100%",
             ),
             rx.cond(
-                DagState.trigger_error != "",
+                TriggerState.trigger_error != "",
                 rx.callout(
-                    DagState.trigger_error,
+                    TriggerState.trigger_error,
                     color_scheme="red",
                     margin_top="12px",
                     id="trigger-error",
@@ -86,16 +90,21 @@ def trigger_dialog() -> rx.Component:
             ),
             rx.hstack(
                 rx.button(
-                    "Cancel", variant="soft", color_scheme="gray", on_click=DagState.close_trigger
+                    "Cancel",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=TriggerState.close_trigger,
                 ),
-                rx.button("Trigger", on_click=DagState.submit_trigger, id="submit-trigger"),
+                rx.button("Trigger", on_click=TriggerState.submit_trigger, id="submit-trigger"),
                 justify="end",
                 margin_top="16px",
             ),
             max_width="520px",
         ),
-        open=DagState.dialog_open,
-        on_open_change=lambda open_: rx.cond(open_, DagState.open_trigger, DagState.close_trigger),
+        open=TriggerState.dialog_open,
+        on_open_change=lambda open_: rx.cond(
+            open_, TriggerState.open_trigger, TriggerState.close_trigger
+        ),
     )
 
 
@@ -104,7 +113,7 @@ def run_row(run: Any) -> rx.Component:
         rx.table.cell(
             rx.link(
                 run["run_id"],
-                href="/workflows/" + DagState.dag_id + "/runs/" + run["run_id"].to(str),
+                href="/workflows/" + DagState.dag_id + "/runs/" + run["run_id"],
                 class_name="run-link",
             )
         ),
@@ -202,10 +211,10 @@ def config_row(config: Any) -> rx.Component:
         rx.table.cell(
             rx.form(
                 rx.hstack(
-                    rx.el.input(type="hidden", name="config_id", value=config["id"].to(str)),
+                    rx.el.input(type="hidden", name="config_id", value=config["id"]),
                     rx.input(
                         name="name",
-                        default_value=config["name"].to(str),
+                        default_value=config["name"],
                         size="1",
                         aria_label="Config name",
                         class_name="config-name",
@@ -213,15 +222,15 @@ def config_row(config: Any) -> rx.Component:
                     rx.button("Rename", size="1", variant="ghost", type="submit"),
                     align="center",
                 ),
-                on_submit=DagState.rename_config,
+                on_submit=TriggerState.rename_config,
             )
         ),
         rx.table.cell(rx.code(config["conf"].to_string(), size="1")),
         rx.table.cell(config["created_by"]),
         rx.table.cell(
             rx.switch(
-                checked=config["shared"].to(bool),
-                on_change=lambda shared: DagState.share_config(config["id"].to(str), shared),
+                checked=config["shared"],
+                on_change=lambda shared: TriggerState.share_config(config["id"], shared),
                 size="1",
                 class_name="config-shared",
                 aria_label="Shared",
@@ -235,7 +244,7 @@ def config_row(config: Any) -> rx.Component:
                         "Run with this config",
                         size="1",
                         variant="soft",
-                        on_click=DagState.run_config(config["id"].to(str)),
+                        on_click=TriggerState.run_config(config["id"]),
                         class_name="config-run",
                     ),
                 ),
@@ -244,13 +253,13 @@ def config_row(config: Any) -> rx.Component:
                     size="1",
                     variant="soft",
                     color_scheme="red",
-                    on_click=DagState.delete_config(config["id"].to(str)),
+                    on_click=TriggerState.delete_config(config["id"]),
                     class_name="config-delete",
                 ),
             )
         ),
         class_name="config-row",
-        data_name=config["name"].to(str),
+        data_name=config["name"],
     )
 
 
@@ -259,13 +268,15 @@ def configs_section() -> rx.Component:
     return rx.vstack(
         rx.heading("Saved configs", size="3"),
         rx.cond(
-            DagState.config_message != "",
-            rx.callout(DagState.config_message, color_scheme="red", size="1", id="config-message"),
+            TriggerState.config_message != "",
+            rx.callout(
+                TriggerState.config_message, color_scheme="red", size="1", id="config-message"
+            ),
         ),
         rx.cond(
-            DagState.configs.length() > 0,
+            TriggerState.configs.length() > 0,
             data_table(
-                ("Name", "Conf", "By", "Shared", ""), DagState.configs, config_row, id="configs"
+                ("Name", "Conf", "By", "Shared", ""), TriggerState.configs, config_row, id="configs"
             ),
             rx.text("None yet: save one from the trigger dialog.", color_scheme="gray", size="2"),
         ),
@@ -277,13 +288,13 @@ def details_tab() -> rx.Component:
     return rx.vstack(
         rx.text(
             "Environment: ",
-            rx.cond(DagState.dag["environment"], DagState.dag["environment"].to(str), "—"),  # type: ignore[call-overload]
+            rx.cond(DagState.dag["environment"], DagState.dag["environment"], "—"),  # type: ignore[call-overload]
         ),
         rx.text(
             "Owner team: ",
-            rx.cond(DagState.dag["owner_team"], DagState.dag["owner_team"].to(str), "—"),  # type: ignore[call-overload]
+            rx.cond(DagState.dag["owner_team"], DagState.dag["owner_team"], "—"),  # type: ignore[call-overload]
         ),
-        rx.text("File: ", DagState.dag["file_path"].to(str)),  # type: ignore[call-overload]
+        rx.text("File: ", DagState.dag["file_path"]),  # type: ignore[call-overload]
         rx.cond(
             DagState.can_edit_metadata,
             rx.form(
@@ -301,7 +312,7 @@ def details_tab() -> rx.Component:
                     rx.input(
                         name="custom_tags",
                         placeholder="custom tags, comma-separated",
-                        default_value=DagState.custom_tags_text,
+                        default_value=MetadataState.custom_tags_text,
                     ),
                     rx.input(
                         name="description",
@@ -312,10 +323,10 @@ def details_tab() -> rx.Component:
                         width="320px",
                     ),
                     rx.button("Save metadata", type="submit", size="2"),
-                    rx.text(DagState.metadata_message, size="1"),
+                    rx.text(MetadataState.metadata_message, size="1"),
                     align="center",
                 ),
-                on_submit=DagState.save_metadata,
+                on_submit=MetadataState.save_metadata,
                 id="metadata-form",
             ),
         ),
@@ -345,7 +356,7 @@ def dag_page() -> rx.Component:
             rx.spacer(),
             rx.cond(
                 DagState.can_trigger,
-                rx.button("▶ Trigger", on_click=DagState.open_trigger, id="open-trigger"),
+                rx.button("▶ Trigger", on_click=TriggerState.open_trigger, id="open-trigger"),
             ),
             align="center",
         ),
@@ -383,18 +394,18 @@ def dag_page() -> rx.Component:
             rx.tabs.content(runs_tab(), value="runs", padding_top="12px"),
             rx.tabs.content(
                 graph_view(
-                    DagState.structure_nodes,
-                    DagState.structure_edges,
+                    DagState.nodes,
+                    DagState.edges,
                     DagState.click_structure_node,
-                    DagState.structure_key,
-                    DagState.structure_dag == DagState.dag_id,
+                    DagState.graph_key,
+                    DagState.graph_of == DagState.dag_id,
                 ),
                 value="graph",
                 padding_top="12px",
             ),
             rx.tabs.content(details_tab(), value="details", padding_top="12px"),
             value=DagState.tab,
-            on_change=DagState.set_tab,
+            on_change=[DagState.set_tab, GridState.follow_tab],
             margin_top="16px",
         ),
         trigger_dialog(),

@@ -15,6 +15,8 @@ from airdeck_web.components.logs import log_viewer
 from airdeck_web.components.tables import data_table
 from airdeck_web.components.times import relative_time
 from airdeck_web.states.clear import ClearState
+from airdeck_web.states.gantt import GanttState
+from airdeck_web.states.logs import LogState
 from airdeck_web.states.run import RunState
 
 # mypy resolves an rx.Field[dict] state var to an ArrayVar (it picks the wrong overload of
@@ -25,10 +27,10 @@ def grid_row(task: Any) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.link(
-                task["task_id"], on_click=RunState.select_task(task["task_id"]), cursor="pointer"
+                task["task_id"], on_click=LogState.select_task(task["task_id"]), cursor="pointer"
             )
         ),
-        rx.table.cell(task["operator"].to(str)),
+        rx.table.cell(task["operator"]),
         rx.table.cell(state_badge(task["state"])),
         rx.table.cell(task["try_number"], " / ", task["max_tries"].to(int) + 1),
         rx.table.cell(
@@ -55,13 +57,13 @@ def _detail(label: str, value: rx.Component) -> rx.Component:
 
 
 def instance_row(instance: Any) -> rx.Component:
-    index = instance["map_index"].to(int)
+    index = instance["map_index"]
     return rx.table.row(
         rx.table.cell(index),
-        rx.table.cell(state_badge(instance["state"].to(str))),
-        rx.table.cell(instance["try_number"].to(str)),
-        rx.table.cell(instance["took"].to(str)),
-        on_click=RunState.pick_instance(index),
+        rx.table.cell(state_badge(instance["state"])),
+        rx.table.cell(instance["try_number"]),
+        rx.table.cell(instance["took"]),
+        on_click=LogState.pick_instance(index),
         cursor="pointer",
         background=rx.cond(RunState.map_index == index, "var(--accent-a4)", "transparent"),
         class_name="instance-row",
@@ -104,7 +106,7 @@ def drawer() -> rx.Component:
                     rx.hstack(
                         rx.heading(RunState.selected, size="5", id="drawer-title"),
                         rx.spacer(),
-                        rx.button("✕", variant="ghost", on_click=RunState.close_drawer),
+                        rx.button("✕", variant="ghost", on_click=LogState.close_drawer),
                         width="100%",
                     ),
                     rx.data_list.root(
@@ -184,7 +186,7 @@ def drawer() -> rx.Component:
             )
         ),
         open=RunState.drawer_open,
-        on_open_change=RunState.set_drawer_open,
+        on_open_change=LogState.set_drawer_open,
         direction="right",
     )
 
@@ -195,9 +197,9 @@ def run_page() -> rx.Component:
         rx.hstack(
             rx.link("← ", RunState.dag_id, href="/workflows/" + RunState.dag_id),
             rx.heading(RunState.run_id, size="5", id="run-title"),
-            rx.box(state_badge(RunState.run["state"].to(str)), id="run-state"),  # type: ignore[call-overload]
-            rx.text(RunState.run["took"].to(str), id="run-duration"),  # type: ignore[call-overload]
-            relative_time(RunState.run["started"].to(str), RunState.run["started_exact"].to(str)),  # type: ignore[call-overload]
+            rx.box(state_badge(RunState.run["state"]), id="run-state"),  # type: ignore[call-overload]
+            rx.text(RunState.run["took"], id="run-duration"),  # type: ignore[call-overload]
+            relative_time(RunState.run["started"], RunState.run["started_exact"]),  # type: ignore[call-overload]
             align="center",
             wrap="wrap",
         ),
@@ -211,7 +213,7 @@ def run_page() -> rx.Component:
                 graph_view(
                     RunState.nodes,
                     RunState.edges,
-                    RunState.click_node,
+                    LogState.click_node,
                     RunState.graph_key,
                     RunState.run.contains("run_id"),
                 ),
@@ -230,7 +232,7 @@ def run_page() -> rx.Component:
             ),
             rx.tabs.content(gantt_tab(), value="gantt", padding_top="12px"),
             value=RunState.tab,
-            on_change=RunState.show_tab,
+            on_change=[RunState.show_tab, GanttState.follow_tab],
             margin_top="16px",
         ),
         drawer(),

@@ -80,7 +80,7 @@ def dag_row(dag: Any) -> rx.Component:
             rx.hstack(
                 rx.link(
                     dag["dag_id"],
-                    href="/workflows/" + dag["dag_id"].to(str) + dag["deployment_query"].to(str),
+                    href="/workflows/" + dag["dag_id"] + dag["deployment_query"],
                     class_name="dag-link",
                 ),
                 row_badge(dag),
@@ -110,10 +110,7 @@ def dag_row(dag: Any) -> rx.Component:
                     WorkflowsState.can_trigger,
                     rx.link(
                         rx.button("Trigger", size="1", class_name="trigger-button"),
-                        href="/workflows/"
-                        + dag["dag_id"].to(str)
-                        + dag["deployment_query"].to(str)
-                        + "&trigger=1",
+                        href="/workflows/" + dag["dag_id"] + dag["deployment_query"] + "&trigger=1",
                     ),
                 ),
                 rx.cond(
@@ -162,9 +159,9 @@ def workflows() -> rx.Component:
             WorkflowsState.unavailable,
             lambda down: rx.callout(
                 "Deployment '"
-                + down["deployment"].to(str)
+                + down["deployment"]
                 + "' is unavailable, its DAGs are not listed: "
-                + down["message"].to(str),
+                + down["message"],
                 color_scheme="amber",
                 margin_y="4px",
                 class_name="deployment-unavailable",

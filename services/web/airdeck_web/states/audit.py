@@ -8,6 +8,7 @@ import reflex as rx
 
 from airdeck_web.api_client import ApiError
 from airdeck_web.audit_rows import audit_row
+from airdeck_web.models import AuditRow
 from airdeck_web.states.auth import AuthState
 from airdeck_web.states.event import event
 
@@ -19,7 +20,7 @@ OUTCOMES = ("any", "success", "failure", "pending", "refused")
 class AuditState(AuthState):
     """What /audit shows."""
 
-    entries: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
+    entries: rx.Field[list[AuditRow]] = rx.field(default_factory=list)
     total: rx.Field[int] = rx.field(0)
     page: rx.Field[int] = rx.field(1)
     filters: rx.Field[dict[str, str]] = rx.field(default_factory=dict)

@@ -11,6 +11,7 @@ import reflex as rx
 
 from airdeck_web.api_client import ApiError
 from airdeck_web.calendar_rows import weeks_of
+from airdeck_web.models import CalendarDay
 from airdeck_web.states.auth import AuthState
 from airdeck_web.states.event import event
 
@@ -37,7 +38,7 @@ class CalendarState(AuthState):
     tag: rx.Field[str] = rx.field("")
     team: rx.Field[str] = rx.field("")
     environment: rx.Field[str] = rx.field("")
-    weeks: rx.Field[list[list[dict[str, Any]]]] = rx.field(default_factory=list)
+    weeks: rx.Field[list[list[CalendarDay]]] = rx.field(default_factory=list)
     heading: rx.Field[str] = rx.field("")
     notes: rx.Field[list[str]] = rx.field(default_factory=list)
     error: rx.Field[str] = rx.field("")

@@ -15,6 +15,7 @@ import reflex as rx
 
 from airdeck_web.api_client import ApiError
 from airdeck_web.deployment_rows import badge, choices, health_line, settled_choice
+from airdeck_web.models import DeploymentBadge, HealthLine
 from airdeck_web.states.auth import AuthState
 from airdeck_web.states.event import event
 
@@ -24,7 +25,7 @@ class DeploymentsState(AuthState):
 
     summaries: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
     """The API's answer, one entry per deployment."""
-    lines: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    lines: rx.Field[list[HealthLine]] = rx.field(default_factory=list)
     """Each deployment's badge and health, as the dashboard lists them."""
     choice: rx.Field[str] = rx.field("")
     """What the DAG list shows: a deployment's id, ``*`` for all ("" before the first load)."""
@@ -40,9 +41,11 @@ class DeploymentsState(AuthState):
         return any(s["id"] == self.deployment for s in self.summaries)
 
     @rx.var
-    def current_badge(self) -> dict[str, str]:
-        """The badge of the deployment the DAG and run pages address (none before it is known)."""
-        return next((badge(s) for s in self.summaries if s["id"] == self.deployment), {})
+    def current_badge(self) -> DeploymentBadge:
+        """The badge of the deployment the DAG and run pages address (a neutral one naming it
+        until it is among those read, which pages do not show: see ``knows_current``)."""
+        summary = next((s for s in self.summaries if s["id"] == self.deployment), None)
+        return badge(summary or {"id": self.deployment})
 
     def _show_deployments(self, body: dict[str, Any]) -> None:
         self.summaries = list(body.get("deployments", []))

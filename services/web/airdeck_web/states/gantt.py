@@ -1,20 +1,27 @@
 """A run's Gantt tab: the API's Gantt of the run as chart rows and table rows, a zoom on its
-time line, mapped tasks expanded a page of instances at a time.
+time line, mapped tasks expanded a page of instances at a time; and the run page's watch.
 
-The tab adds no poller of its own: while it is open, the run page's watch asks for the Gantt
-instead of the snapshot (``RunState.watch``), at the same pace, so live bars grow as the page
-polls and a person's reads a minute stay those of a run page (docs/adr/0020)."""
+The tab adds no poller of its own: while it is open, the run page's one watch asks for the
+Gantt instead of the snapshot, at the same pace, so live bars grow as the page polls and a
+person's reads a minute stay those of a run page (docs/adr/0020). The watch lives here, in the
+one state that knows both the snapshot and the Gantt, so ``RunState`` names no substate."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import reflex as rx
 
+from airdeck_domain.polling import next_interval
 from airdeck_web.api_client import ApiError
 from airdeck_web.gantt_rows import chart_rows, headline, table_rows, try_slots, zoomed
+from airdeck_web.models import GanttHead, GanttSlot, GanttTableRow
+from airdeck_web.rows import run_row
 from airdeck_web.states.event import event
+from airdeck_web.states.logs import LogState
 from airdeck_web.states.run import Polled, RunState
+from airdeck_web.tabs import Presence
 
 FULL_RANGE = [0, 100]
 """The zoom that shows the whole time line, in percent of it."""
@@ -34,9 +41,11 @@ class GanttState(RunState):
     """What the Gantt tab of /workflows/[dag_id]/runs/[run_id] shows."""
 
     gantt_rows: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
-    gantt_slots: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
-    gantt_table: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
-    gantt_head: rx.Field[dict[str, Any]] = rx.field(default_factory=dict)
+    """Each task's (and shown instance's) bar, its tries stacked under keys numbered by slot
+    (``gantt_rows``), so a plain dict rather than a fixed shape."""
+    gantt_slots: rx.Field[list[GanttSlot]] = rx.field(default_factory=list)
+    gantt_table: rx.Field[list[GanttTableRow]] = rx.field(default_factory=list)
+    gantt_head: rx.Field[GanttHead] = rx.field(default_factory=lambda: headline({}, FULL_RANGE))
     gantt_domain: rx.Field[list[float]] = rx.field(default_factory=lambda: [0.0, 1.0])
     gantt_zoom: rx.Field[list[int]] = rx.field(default_factory=lambda: list(FULL_RANGE))
     gantt_as_table: rx.Field[bool] = rx.field(False)
@@ -91,15 +100,89 @@ class GanttState(RunState):
         self.gantt_error = ""
         self.take(gantt, etag)
 
-    @event
-    async def open_gantt(self) -> None:
-        """The tab was opened: read the run's Gantt (afresh for another run than last time)."""
+    async def _open_gantt(self) -> None:
+        """Read the run's Gantt (afresh for another run than last time)."""
         this_run = f"{self.dag_id}\x1f{self.run_id}"
         if self._gantt_of != this_run:
             self._gantt, self._gantt_etag, self._gantt_of = {}, "", this_run
             self.gantt_expanded, self.gantt_pages = [], {}
             self.gantt_zoom = list(FULL_RANGE)
         await self._fetch()
+
+    @event
+    async def open_gantt(self) -> None:
+        """The tab was opened: read the run's Gantt (afresh for another run than last time)."""
+        await self._open_gantt()
+
+    @event
+    async def follow_tab(self, value: str) -> None:
+        """After ``RunState.show_tab``: read the Gantt when its tab is the one opened."""
+        if value == "gantt":
+            await self._open_gantt()
+
+    @event
+    async def follow_load(self) -> Any:
+        """After ``RunState.load``: read the Gantt when its tab is open, and watch the run
+        while it runs (2 s → 5 s → 10 s when nothing changes)."""
+        if self.error:
+            return None
+        if self.tab == "gantt":
+            await self._open_gantt()
+        if not self.watching and next_interval("run", self.run.get("state")) is not None:
+            self.watching = True
+            return GanttState.watch
+        return None
+
+    def _polled(self) -> Polled:
+        """What the watch asks for now: the Gantt while its tab is open (its answer carries
+        the run), else the snapshot; one call a round either way."""
+        if self.tab == "gantt":
+            return self.gantt_request()
+        path, params = self._snapshot_request()
+        return Polled(path, params, self._snapshot_etag)
+
+    def _show_polled(self, answer: dict[str, Any] | None, etag: str) -> bool:
+        """Show what the watch got for ``_polled``; True when a state changed."""
+        if self.tab != "gantt":
+            return self._apply(answer, etag)
+        if answer is not None:
+            self.run = run_row(answer["run"])
+        return self.take(answer, etag)
+
+    @event(background=True)
+    async def watch(self) -> None:
+        """Poll the run's snapshot (or, while its tab is open, the Gantt) at the polling
+        policy's pace while the run's page is open (and its tab there).
+
+        The state is locked only to read what to ask and to apply the answer, never while the
+        API answers, so the reader's clicks never wait for a poll."""
+        unchanged = 0
+        presence = Presence(self.router.session.client_token)
+        while True:
+            async with self:
+                interval = next_interval("run", self.run.get("state"), unchanged)
+                if interval is None or "/runs/" not in self.router.page.path or presence.gone():
+                    self.watching = False
+                    return
+            await asyncio.sleep(interval)
+            async with self:
+                api, asked = self.api(), self._polled()
+            try:
+                async with api:
+                    answer, etag = await api.orchestrator_if_changed(
+                        asked.etag, *asked.path, params=asked.params
+                    )
+                problem = ""
+            except ApiError as exc:
+                answer, etag, problem = None, asked.etag, exc.detail
+            async with self:
+                # Another run, tab, or other groups collapsed or tasks expanded, while the API
+                # answered: the page already shows newer than this; the next round asks again.
+                if self._polled()[:2] != asked[:2]:
+                    continue
+                if problem:
+                    self.error = problem
+                unchanged = 0 if self._show_polled(answer, etag) else unchanged + 1
 
     @event
     async def toggle_mapped(self, task_id: str) -> None:
@@ -136,5 +219,5 @@ class GanttState(RunState):
     def open_row(self, task_id: str, map_index: int) -> Any:
         """Open the task drawer on a row's task (on an instance's own log for an instance)."""
         if map_index >= 0:
-            return [RunState.select_task(task_id), RunState.pick_instance(map_index)]
-        return RunState.select_task(task_id)
+            return [LogState.select_task(task_id), LogState.pick_instance(map_index)]
+        return LogState.select_task(task_id)

@@ -81,12 +81,23 @@ class GridState(DagState):
         self._grid = grid.rows
         return True
 
-    @event
-    async def load_grid(self) -> None:
-        """The tab opened: fetch the grid and draw it from its top."""
+    async def _load(self) -> None:
+        """Fetch the grid and draw it from its top."""
         if await self._fetch():
             self._scroll_top = 0
             self._fold()
+
+    @event
+    async def follow_tab(self, value: str) -> None:
+        """After ``DagState.set_tab``: read the grid when its tab is the one opened."""
+        if value == "grid":
+            await self._load()
+
+    @event
+    async def follow_load(self) -> None:
+        """After ``DagState.load``: read the grid when its tab is open."""
+        if self.tab == "grid" and not self.error:
+            await self._load()
 
     @event
     async def refresh_grid(self) -> None:

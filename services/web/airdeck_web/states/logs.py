@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import reflex as rx
@@ -54,7 +55,8 @@ def scroll_to_line(number: int) -> str:
 
 
 class LogState(RunState):
-    """The open task instance's log (``RunState.selected`` at ``RunState.map_index``)."""
+    """The task drawer's events, and the open task instance's log (``RunState.selected`` at
+    ``RunState.map_index``): opening, switching and closing the drawer read or drop the log."""
 
     total: rx.Field[int] = rx.field(0)
     """Rows read so far; the next row to arrive gets number ``total + 1``."""
@@ -143,21 +145,68 @@ class LogState(RunState):
         self.current = min(self.current, len(self.found) - 1)
 
     @event
-    async def open(self) -> Any:
-        """Read the selected instance's log from the top, then follow it."""
-        return await self._open()
+    async def select_task(self, task_id: str) -> Any:
+        """Open the drawer on a task (a mapped one on its first instance) and its log."""
+        return LogState.open if await self._select_task(task_id) else None
 
-    async def _open(self) -> Any:
+    @event
+    def pick_instance(self, map_index: int) -> Any:
+        """Show one instance of a mapped task (its log too)."""
+        self.map_index = int(map_index)
+        return LogState.open
+
+    @event
+    def close_drawer(self) -> Any:
+        self.drawer_open = False
+        return LogState.forget
+
+    @event
+    def set_drawer_open(self, value: bool) -> Any:
+        self.drawer_open = value
+        return None if value else LogState.forget
+
+    @event
+    def click_node(self, node_id: str) -> Any:
+        """A click on the run's graph: a group's node toggles the group, a task's opens the
+        drawer."""
+        if self._is_group(node_id):
+            return RunState.toggle_group(node_id)
+        return LogState.select_task(node_id)
+
+    @event
+    def open_linked_task(self) -> Any:
+        """After ``RunState.load``: open the drawer on the task the URL names
+        (``?task=<task_id>``, a cell of the DAG's grid), if the run has it."""
+        task = str(self.router.page.params.get("task") or "")
+        if self.error or not any(t["task_id"] == task for t in self.tasks):
+            return None
+        return LogState.select_task(task)
+
+    @event
+    def forget(self) -> None:
+        """Drop the log read so far (the drawer closed): the next drawer opens on an empty
+        viewer, not on the last log's lines until its own arrive."""
+        self._forget()
+
+    def _forget(self) -> None:
         self._rows, self.total, self.open_groups, self.folded = [], 0, [], []
         self.cursor, self.complete, self.at_end, self.message = "", False, True, ""
         self.search, self.found, self.found_total, self.current = "", [], 0, -1
         self._lines, self._texts = [], []
         self._opened += 1
+
+    @event
+    async def open(self) -> AsyncIterator[Any]:
+        """Read the selected instance's log from the top, then follow it."""
+        self._forget()
         instance = f"{self.selected}[{self.map_index}]"
         if self._try_of != instance:
             self._try_of, self.log_try = instance, 0
         if not self.can_read_logs or not self.selected:
-            return None
+            return
+        # Sent before the read: the previous log's lines leave the drawer and the search box
+        # remounts now, not under the reader's cursor once the new lines arrive.
+        yield
         try:
             async with self.api() as api:
                 self._take(
@@ -165,11 +214,10 @@ class LogState(RunState):
                 )
         except ApiError as exc:
             self.message = exc.detail
-            return None
+            return
         if not self.complete and not self.tailing:
             self.tailing = True
-            return LogState.tail
-        return None
+            yield LogState.tail
 
     @event(background=True)
     async def tail(self) -> None:
@@ -229,7 +277,7 @@ class LogState(RunState):
         chosen = int(value)
         latest = int(self.selected_task.get("try_number") or 0)
         self.log_try = 0 if chosen >= latest else max(1, chosen)
-        return await self._open()
+        return LogState.open
 
     @event
     def set_search(self, value: str) -> Any:

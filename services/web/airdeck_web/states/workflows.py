@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import reflex as rx
@@ -13,6 +13,7 @@ import reflex as rx
 from airdeck_domain.polling import View, next_interval
 from airdeck_web.api_client import ApiError
 from airdeck_web.deployment_rows import badge_fields
+from airdeck_web.models import DagListRow, UnavailableDeployment
 from airdeck_web.states.deployments import DeploymentsState
 from airdeck_web.states.event import event
 from airdeck_web.tabs import Presence
@@ -35,7 +36,7 @@ def _pace(view: View) -> float:
 class WorkflowsState(DeploymentsState):
     """What /workflows shows."""
 
-    dags: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
+    dags: rx.Field[list[DagListRow]] = rx.field(default_factory=list)
     total: rx.Field[int] = rx.field(0)
     page: rx.Field[int] = rx.field(1)
     page_size: rx.Field[str] = rx.field("25")
@@ -52,7 +53,7 @@ class WorkflowsState(DeploymentsState):
     polling: rx.Field[bool] = rx.field(False)
     sort_by: rx.Field[str] = rx.field("dag_id")
     sort_desc: rx.Field[bool] = rx.field(False)
-    unavailable: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    unavailable: rx.Field[list[UnavailableDeployment]] = rx.field(default_factory=list)
     """The deployments the list across deployments could not read, and why."""
 
     @event
@@ -94,21 +95,24 @@ class WorkflowsState(DeploymentsState):
         self.banner = ""
         self.total = int(body["total"])
         self.unavailable = [
-            {"deployment": str(u["deployment"]), "message": str(u["message"])}
+            UnavailableDeployment(deployment=str(u["deployment"]), message=str(u["message"]))
             for u in body.get("unavailable", [])
         ]
         self.dags = [
-            {
-                **d,
-                **badge_fields(self.summaries, str(d["deployment"])),
-                "deployment_query": "?deployment=" + quote(str(d["deployment"]), safe=""),
-                "last_state": (d.get("last_run") or {}).get("state") or "none",
-                "last_when": (d.get("last_run") or {}).get("start_date") or "",
-                "last_exact": exact((d.get("last_run") or {}).get("start_date")),
-                "next_when": d.get("next_run") or "",
-                "next_exact": exact(d.get("next_run")),
-                "tag_text": ", ".join(d.get("tags", []) + d.get("custom_tags", [])),
-            }
+            cast(
+                DagListRow,
+                {
+                    **d,
+                    **badge_fields(self.summaries, str(d["deployment"])),
+                    "deployment_query": "?deployment=" + quote(str(d["deployment"]), safe=""),
+                    "last_state": (d.get("last_run") or {}).get("state") or "none",
+                    "last_when": (d.get("last_run") or {}).get("start_date") or "",
+                    "last_exact": exact((d.get("last_run") or {}).get("start_date")),
+                    "next_when": d.get("next_run") or "",
+                    "next_exact": exact(d.get("next_run")),
+                    "tag_text": ", ".join(d.get("tags", []) + d.get("custom_tags", [])),
+                },
+            )
             for d in body["dags"]
         ]
 
