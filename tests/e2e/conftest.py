@@ -34,6 +34,7 @@ USERS = {
     "ida": ("ida-pw", "admin"),
     "cleo": ("cleo-pw", "admin"),
     "gus": ("gus-pw", "operator"),
+    "rita": ("rita-pw", "operator"),
 }
 """Each person has their own rate limits: ``wes`` only watches a live log for ten minutes,
 ``ida`` only manages saved configs and metadata, ``cleo`` only previews and clears (each dry

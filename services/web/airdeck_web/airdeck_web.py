@@ -7,6 +7,7 @@ import reflex as rx
 from airdeck_web.pages.audit import audit_page
 from airdeck_web.pages.calendar import calendar_page
 from airdeck_web.pages.dag import dag_page
+from airdeck_web.pages.inbox import inbox_page
 from airdeck_web.pages.login import callback, login
 from airdeck_web.pages.run import run_page
 from airdeck_web.pages.workflows import workflows
@@ -18,6 +19,7 @@ from airdeck_web.states.dag import DagState
 from airdeck_web.states.deployments import DeploymentsState
 from airdeck_web.states.gantt import GanttState
 from airdeck_web.states.grid import GridState
+from airdeck_web.states.inbox import InboxState
 from airdeck_web.states.logs import LogState
 from airdeck_web.states.run import RunState
 from airdeck_web.states.trigger import TriggerState
@@ -76,4 +78,10 @@ app.add_page(
     route="/audit",
     title="Airdeck · Audit log",
     on_load=[AuthState.require_user, AuditState.load],
+)
+app.add_page(
+    inbox_page,
+    route="/inbox",
+    title="Airdeck · Inbox",
+    on_load=[AuthState.require_user, InboxState.load],
 )

@@ -225,6 +225,48 @@ class AirdeckApi:
         else:
             await self.orchestrator("PATCH", "dags", dag_id, "configs", config_id, json=change)
 
+    async def required_actions(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """A page of the human-in-the-loop requests the user may see, oldest first
+        (``params``: page, limit, dag_id, state); ``actions`` and ``total``."""
+        body: dict[str, Any] = await self.orchestrator("GET", "required-actions", params=params)
+        return body
+
+    async def required_action_count(self) -> int:
+        """How many requests wait for a response in the DAGs the user may see."""
+        body = await self.orchestrator("GET", "required-actions", "count")
+        return int(body["total"])
+
+    async def required_action(
+        self, dag_id: str, run_id: str, task_id: str, map_index: int
+    ) -> dict[str, Any]:
+        """One request: its subject, body, options, or its form (``params_schema``)."""
+        body: dict[str, Any] = await self.orchestrator(
+            "GET", "required-actions", dag_id, run_id, task_id, params={"map_index": map_index}
+        )
+        return body
+
+    async def respond(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        map_index: int,
+        answer: Mapping[str, Any],
+    ) -> dict[str, Any]:
+        """Answer a request (``answer``: its ``chosen_options`` and/or ``params_input``);
+        ApiError with per-field ``errors`` (400) or 409 when it can no longer be answered.
+        The API may hold the answer up to ~10 s while the request is fresh."""
+        body: dict[str, Any] = await self.orchestrator(
+            "POST",
+            "required-actions",
+            dag_id,
+            run_id,
+            task_id,
+            params={"map_index": map_index},
+            json=dict(answer),
+        )
+        return body
+
     async def set_metadata(self, dag_id: str, change: MetadataChange) -> None:
         """Set the DAG's Airdeck metadata (admins)."""
         await self.orchestrator("PATCH", "dags", dag_id, "metadata", json=change)

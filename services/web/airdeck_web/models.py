@@ -353,3 +353,34 @@ class AuditRow(TypedDict):
     reason: str
     details: str
     details_full: str
+
+
+class RequiredActionRow(TypedDict):
+    """A request waiting for a person, as the inbox lists it: where it waits, its subject,
+    and since when (an ISO time the browser shows as "3 min ago", and the exact one)."""
+
+    dag_id: str
+    dag_label: str
+    dag_href: str
+    """The DAG's page, on the request's deployment."""
+    run_id: str
+    task_id: str
+    map_index: int
+    subject: str
+    since: str
+    since_exact: str
+
+
+class OpenRequest(TypedDict):
+    """The request the inbox's dialog shows: what it asks, and how it may be answered."""
+
+    dag_id: str
+    run_id: str
+    task_id: str
+    map_index: int
+    subject: str
+    body: str
+    options: list[str]
+    multiple: bool
+    has_form: bool
+    waiting: bool

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from airdeck_web.components.deployments import deployment_switcher
+from airdeck_web.components.inbox import inbox_link
 from airdeck_web.components.session import session_dialog, silent_renewal
 from airdeck_web.components.shortcuts import keyboard_shortcuts
 from airdeck_web.states.auth import AuthState
@@ -23,6 +24,7 @@ def layout(*children: rx.Component) -> rx.Component:
                 AuthState.can_read_audit,
                 rx.link("Audit", href="/audit", color_scheme="gray", id="nav-audit"),
             ),
+            inbox_link(),
             deployment_switcher(),
             rx.spacer(),
             rx.text(AuthState.user, " · ", AuthState.role, size="2", id="whoami"),

@@ -1,5 +1,7 @@
 """The trigger dialog's fields, one widget per param kind (airdeck_web.param_form), and its raw
-JSON editor."""
+JSON editor. A field is drawn for a form's state (``field_input``: the trigger dialog's): any
+state with the trigger state's ``values``, ``field_errors``, ``ticked`` and its ``set_value``,
+``set_switch`` and ``toggle_choice`` handlers (the inbox's request form is one)."""
 
 from __future__ import annotations
 
@@ -21,23 +23,21 @@ from airdeck_web.param_form import (
 )
 from airdeck_web.states.trigger import TriggerState
 
-# mypy resolves an rx.Field[dict] state var to an ArrayVar (it picks the wrong overload of
-# Field.__get__); Reflex makes it an ObjectVar, so its lookups carry a type: ignore.
 
-
-def _text(name: StringVar[str]) -> Any:
-    return TriggerState.values.get(name, "")  # type: ignore[attr-defined]
+def _text(form: Any, name: StringVar[str]) -> Any:
+    return form.values.get(name, "")
 
 
 def _input(
+    form: Any,
     field: Any,
     name: StringVar[str],
     kind: Literal["number", "date", "datetime-local", "time", "text"],
     **props: Any,
 ) -> rx.Component:
     return rx.input(
-        value=_text(name),
-        on_change=lambda v: TriggerState.set_value(name, v),
+        value=_text(form, name),
+        on_change=lambda v: form.set_value(name, v),
         type=kind,
         id="field-" + name,
         aria_label=field["label"],
@@ -46,20 +46,22 @@ def _input(
     )
 
 
-def _switch(field: Any, name: StringVar[str]) -> rx.Component:
+def _switch(form: Any, field: Any, name: StringVar[str]) -> rx.Component:
     return rx.hstack(
         rx.switch(
-            checked=_text(name) == "true",
-            on_change=lambda on: TriggerState.set_switch(name, on),
+            checked=_text(form, name) == "true",
+            on_change=lambda on: form.set_switch(name, on),
             id="field-" + name,
             aria_label=field["label"],
         ),
-        rx.code(rx.cond(_text(name) == "", "null", _text(name)), size="1", variant="ghost"),
+        rx.code(
+            rx.cond(_text(form, name) == "", "null", _text(form, name)), size="1", variant="ghost"
+        ),
         align="center",
     )
 
 
-def _select(field: Any, name: StringVar[str]) -> rx.Component:
+def _select(form: Any, field: Any, name: StringVar[str]) -> rx.Component:
     return rx.select.root(
         rx.select.trigger(
             placeholder=rx.cond(field["nullable"], "null", "Choose…"),
@@ -67,20 +69,20 @@ def _select(field: Any, name: StringVar[str]) -> rx.Component:
             aria_label=field["label"],
         ),
         rx.select.content(rx.foreach(field["options"], lambda o: rx.select.item(o, value=o))),
-        value=_text(name),
-        on_change=lambda v: TriggerState.set_value(name, v),
+        value=_text(form, name),
+        on_change=lambda v: form.set_value(name, v),
     )
 
 
-def _choices(field: Any, name: StringVar[str]) -> rx.Component:
+def _choices(form: Any, field: Any, name: StringVar[str]) -> rx.Component:
     """An array of an enum's options: a checkbox per option."""
     return rx.flex(
         rx.foreach(
             field["options"],
             lambda option: rx.checkbox(
                 option,
-                checked=TriggerState.ticked.get(name, []).contains(option),  # type: ignore[attr-defined]
-                on_change=lambda on: TriggerState.toggle_choice(name, option, on),
+                checked=form.ticked.get(name, []).contains(option),
+                on_change=lambda on: form.toggle_choice(name, option, on),
                 class_name="field-choice",
                 data_value=option,
             ),
@@ -93,10 +95,10 @@ def _choices(field: Any, name: StringVar[str]) -> rx.Component:
     )
 
 
-def _json_editor(field: Any, name: StringVar[str]) -> rx.Component:
+def _json_editor(form: Any, field: Any, name: StringVar[str]) -> rx.Component:
     return rx.text_area(
-        value=_text(name),
-        on_change=lambda v: TriggerState.set_value(name, v),
+        value=_text(form, name),
+        on_change=lambda v: form.set_value(name, v),
         id="field-" + name,
         aria_label=field["label"],
         font_family="monospace",
@@ -107,8 +109,13 @@ def _json_editor(field: Any, name: StringVar[str]) -> rx.Component:
 
 
 def field_input(field: Any) -> rx.Component:
+    """One param of the trigger dialog (``form_field`` for ``TriggerState``)."""
+    return form_field(field, TriggerState)
+
+
+def form_field(field: Any, form: Any) -> rx.Component:
     """One param: its label, the widget for its kind, what it means, its bounds and default,
-    and the schema's complaint about its value."""
+    and the schema's complaint about its value, as ``form`` (a state class) holds them."""
     name = field["name"]
     return rx.vstack(
         rx.hstack(
@@ -124,7 +131,7 @@ def field_input(field: Any) -> rx.Component:
                     "Clear",
                     size="1",
                     variant="ghost",
-                    on_click=TriggerState.set_value(name, ""),
+                    on_click=form.set_value(name, ""),
                     class_name="field-clear",
                     aria_label="Clear " + field["label"],
                 ),
@@ -134,11 +141,12 @@ def field_input(field: Any) -> rx.Component:
         ),
         rx.match(
             field["kind"],
-            (SWITCH, _switch(field, name)),
+            (SWITCH, _switch(form, field, name)),
             (
                 INTEGER,
                 NUMBER,
                 _input(
+                    form,
                     field,
                     name,
                     "number",
@@ -147,13 +155,13 @@ def field_input(field: Any) -> rx.Component:
                     step=field["step"],
                 ),
             ),
-            (ENUM, _select(field, name)),
-            (CHOICES, _choices(field, name)),
-            (DATE, _input(field, name, "date")),
-            (DATETIME, _input(field, name, "datetime-local")),
-            (TIME, _input(field, name, "time", step="1")),
-            (JSON, _json_editor(field, name)),
-            _input(field, name, "text"),
+            (ENUM, _select(form, field, name)),
+            (CHOICES, _choices(form, field, name)),
+            (DATE, _input(form, field, name, "date")),
+            (DATETIME, _input(form, field, name, "datetime-local")),
+            (TIME, _input(form, field, name, "time", step="1")),
+            (JSON, _json_editor(form, field, name)),
+            _input(form, field, name, "text"),
         ),
         rx.text(field["description"], size="1", color_scheme="gray"),
         rx.hstack(
@@ -174,9 +182,9 @@ def field_input(field: Any) -> rx.Component:
             spacing="3",
         ),
         rx.cond(
-            TriggerState.field_errors.contains(name),
+            form.field_errors.contains(name),
             rx.text(
-                TriggerState.field_errors.get(name, ""),  # type: ignore[attr-defined]
+                form.field_errors.get(name, ""),
                 color_scheme="red",
                 size="1",
                 class_name="field-error",

@@ -92,6 +92,11 @@ class AuthState(rx.State):
         return "tasks:clear" in self.permissions or "tasks:clear" in self.scoped_permissions
 
     @rx.var
+    def can_respond(self) -> bool:
+        """Whether the user may answer human-in-the-loop requests (``tasks:respond``)."""
+        return "tasks:respond" in self.permissions or "tasks:respond" in self.scoped_permissions
+
+    @rx.var
     def can_edit_metadata(self) -> bool:
         return "metadata:write" in self.permissions
 
