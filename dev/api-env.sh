@@ -21,3 +21,5 @@ if [[ "$AIRDECK_AUTH_MODE" == local && -z "${AIRDECK_LOCAL_USERS:-}" ]]; then
   AIRDECK_LOCAL_USERS="$(paste -sd, "$demo_users")"
   export AIRDECK_LOCAL_USERS
 fi
+# The demo's example service listens on loopback: its connectors may call it (nothing else private).
+export AIRDECK_CONNECTORS_ALLOWED_HOSTS="${AIRDECK_CONNECTORS_ALLOWED_HOSTS:-127.0.0.1}"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks: the domain's layout/aggregation timings, then Airdeck side by side with direct
-# Airflow calls (throughput, latency cold and warm, Airflow calls, memory, UI first rows).
+# Airflow calls (throughput, latency cold and warm, Airflow calls, memory, UI first rows), then
+# alerts' failure-to-delivery latency (a real failing run, a real worker, a loopback webhook).
 # Usage: dev/bench.sh   (or: make bench)
 # Runs against a bench Airflow of its own on PostgreSQL (127.0.0.1:$AIRDECK_BENCH_AIRFLOW_PORT,
 # default 28280, home .airdeck/airflow-bench) that loads the example DAGs plus the generated big
@@ -46,3 +47,5 @@ step "the Gantt of the 2,100-instance mapped run, Airdeck vs direct Airflow"
 (cd "$ROOT" && "$PY" -m tests.bench.bench_gantt)
 step "the overview of a DAG with 1,000 runs, Airdeck vs direct Airflow"
 (cd "$ROOT" && "$PY" -m tests.bench.bench_overview)
+step "alerts: a real task failure to its webhook delivery, one worker at default settings"
+(cd "$ROOT" && "$PY" -m tests.bench.bench_alerts)

@@ -26,6 +26,8 @@ class AirflowLogin:
     url: str
     username: str
     password: str
+    connectors_dir: Path = ROOT / ".airdeck" / "airflow-test" / "connectors"
+    """Where its connector DAG factory reads specs (ADR 0026)."""
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +39,10 @@ def airflow() -> AirflowLogin:
     env = {
         **os.environ,
         "AIRDECK_AIRFLOW_PORT": os.environ.get("AIRDECK_TEST_AIRFLOW_PORT", "28080"),
-        "AIRDECK_AIRFLOW_HOME": str(ROOT / ".airdeck" / "airflow-test"),
+        # AIRDECK_TEST_AIRFLOW_HOME: another home beside another port, for an Airflow of one's own.
+        "AIRDECK_AIRFLOW_HOME": os.environ.get(
+            "AIRDECK_TEST_AIRFLOW_HOME", str(ROOT / ".airdeck" / "airflow-test")
+        ),
         "AIRDECK_AIRFLOW_DB": "postgres",
     }
     started = subprocess.run(
@@ -50,7 +55,7 @@ def airflow() -> AirflowLogin:
             "bash",
             "-c",
             'source "$0" && printf "%s\\n" "$AIRDECK_AIRFLOW_URL" '
-            '"$AIRDECK_AIRFLOW_USERNAME" "$AIRDECK_AIRFLOW_PASSWORD"',
+            '"$AIRDECK_AIRFLOW_USERNAME" "$AIRDECK_AIRFLOW_PASSWORD" "$AIRDECK_CONNECTORS_DIR"',
             str(ROOT / "dev" / "airflow" / "env.sh"),
         ],
         env=env,
@@ -58,8 +63,10 @@ def airflow() -> AirflowLogin:
         text=True,
         check=True,
     )
-    url, username, password = login.stdout.splitlines()
-    return AirflowLogin(url=url, username=username, password=password)
+    url, username, password, connectors_dir = login.stdout.splitlines()
+    return AirflowLogin(
+        url=url, username=username, password=password, connectors_dir=Path(connectors_dir)
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -25,6 +25,8 @@ export AIRDECK_AIRFLOW_USERNAME="airdeck"
 export AIRDECK_AIRFLOW_URL="http://127.0.0.1:$AIRDECK_AIRFLOW_PORT"
 export AIRDECK_EXAMPLE_SERVICE_PORT=$((AIRDECK_AIRFLOW_PORT + 10))
 export AIRDECK_EXAMPLE_SERVICE_URL="http://127.0.0.1:$AIRDECK_EXAMPLE_SERVICE_PORT"
+# Where the API writes connector specs and the connector DAG factory reads them (ADR 0026).
+export AIRDECK_CONNECTORS_DIR="${AIRDECK_CONNECTORS_DIR:-$AIRDECK_AIRFLOW_HOME/connectors}"
 
 # Secrets: created once per Airflow home (mode 600), reused by every later start.
 _airdeck_secrets="$AIRDECK_AIRFLOW_HOME/secrets.env"
@@ -62,9 +64,14 @@ airflow_server_env() {
   export AIRFLOW__CORE__LOAD_EXAMPLES=False
   export AIRFLOW__CORE__PARALLELISM="${AIRDECK_AIRFLOW_PARALLELISM:-6}"
   export AIRFLOW__CORE__FERNET_KEY="$AIRDECK_AIRFLOW_FERNET_KEY"
-  # Airdeck's service account has the least role that does its job: "user" reads everything and
-  # acts on DAGs (trigger, pause, clear, mark), but cannot touch connections, variables or pools.
-  export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="$AIRDECK_AIRFLOW_USERNAME:user"
+  # Airdeck's service account has the least role that does its job: "op" reads everything, acts
+  # on DAGs (trigger, pause, clear, mark) and writes the connections and variables that hold
+  # connector secrets (ADR 0026); "user" could not touch connections or variables.
+  export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="$AIRDECK_AIRFLOW_USERNAME:op"
+  # The connector DAG factory (examples/dags/airdeck_connectors.py) runs Airdeck's connector code
+  # (airdeck_domain, airdeck_adapters.connectors: only httpx, SQLAlchemy and msgspec, which
+  # Airflow has) from the checkout.
+  export PYTHONPATH="$AIRDECK_ROOT/packages/domain/src:$AIRDECK_ROOT/packages/adapters/src${PYTHONPATH:+:$PYTHONPATH}"
   export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE="$_airdeck_passwords"
   # Tasks reach the api-server here; the default assumes port 8080 ("Invalid auth token" otherwise).
   export AIRFLOW__CORE__EXECUTION_API_SERVER_URL="$AIRDECK_AIRFLOW_URL/execution/"

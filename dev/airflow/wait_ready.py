@@ -3,9 +3,10 @@
 Usage: python dev/airflow/wait_ready.py [--timeout SECONDS] [--pid PID] [--api v2|v1]
 Reads AIRDECK_AIRFLOW_URL/USERNAME/PASSWORD and AIRDECK_AIRFLOW_DAGS (dev/airflow/env.sh sets
 them; dev/airflow2/start.sh passes its Airflow 2's under the same names with --api v1). Every .py
-file under the folder (through links, as Airflow reads it) must be the file of at least one
-parsed DAG. Prints a dot per poll; exits 0 when ready, 1 on timeout, on an import error or when
-the process --pid has died. ``--api v1`` speaks Airflow 2's /api/v1 with basic auth.
+file under the folder (through links, as Airflow reads it) but the connector factory must be
+the file of at least one parsed DAG. Prints a dot per poll; exits 0 when ready, 1 on timeout,
+on an import error or when the process --pid has died. ``--api v1`` speaks Airflow 2's /api/v1
+with basic auth.
 Standard library only, so it runs on the Airflow venv's Python before the project venv exists.
 """
 
@@ -57,13 +58,19 @@ def authorization(base: str, api: str, username: str, password: str) -> str:
     return f"Bearer {fetch_token(base, username, password)}"
 
 
+BUILT_ON_DEMAND = frozenset({"airdeck_connectors.py"})
+"""Files defining DAGs only when there is something to build: the connector factory defines one
+per connector (ADR 0026), none before the first. Import errors are still waited out for them."""
+
+
 def dag_files(folder: str) -> set[str]:
-    """The names of the .py files under ``folder``, following links as Airflow does."""
+    """The names of the .py files under ``folder`` that must each define a DAG, following links
+    as Airflow does."""
     return {
         name
         for _, _, names in os.walk(folder, followlinks=True)
         for name in names
-        if name.endswith(".py")
+        if name.endswith(".py") and name not in BUILT_ON_DEMAND
     }
 
 

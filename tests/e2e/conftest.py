@@ -35,11 +35,13 @@ USERS = {
     "cleo": ("cleo-pw", "admin"),
     "gus": ("gus-pw", "operator"),
     "rita": ("rita-pw", "operator"),
+    "remy": ("remy-pw", "admin"),
 }
 """Each person has their own rate limits: ``wes`` only watches a live log for ten minutes,
 ``ida`` only manages saved configs and metadata, ``cleo`` only previews and clears (each dry
-run is a write) and ``gus`` only starts the Gantt's running run: bursts of writes of their own,
-within the default limit of 10 a minute."""
+run is a write), ``remy`` only takes a run's actions (previews too) and ``gus`` only starts
+the Gantt's running run: bursts of writes of their own, within the default limit of 10 a
+minute."""
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

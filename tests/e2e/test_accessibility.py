@@ -54,6 +54,13 @@ def test_the_main_screens_have_no_serious_violations(
     expect(page.locator("#inbox-table")).to_be_visible()
     found["the inbox"] = blocking_violations(page)
 
+    page.goto(f"{stack.web}/alerts")
+    expect(page.locator("#alert-total")).to_be_visible()
+    found["the alerts page"] = blocking_violations(page)
+    page.locator("#alert-new").click()
+    expect(page.locator("#alert-form")).to_be_visible()
+    found["the alert rule form"] = blocking_violations(page)
+
     # Every screen's findings at once: one run of the test tells all there is to fix.
     report = "\n".join(f"{screen}: {line}" for screen, lines in found.items() for line in lines)
     assert report == "", f"axe-core found serious or critical violations ({scheme}):\n{report}"

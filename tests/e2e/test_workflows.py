@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import SCREENSHOTS, Stack, api_token, shot, sign_in
-from tests.support.airflow_runs import ensure_run
+from tests.support.airflow_runs import ensure_run, unpause
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
@@ -130,7 +130,9 @@ def test_viewer_sees_no_action_buttons(page: Page, stack: Stack, airflow: Any) -
             expect(page.locator("#drawer")).to_contain_text("may not read logs")
 
 
-def test_trigger_with_invalid_then_valid_conf(page: Page, stack: Stack) -> None:
+def test_trigger_with_invalid_then_valid_conf(page: Page, stack: Stack, airflow: Any) -> None:
+    # A DAG is paused when Airflow first parses it: a paused DAG's runs stay queued.
+    unpause(airflow, "parametrized_report")
     headers = api_token(stack, "otto")
     before = httpx.get(
         f"{stack.api}/api/orchestrator/dags/parametrized_report/runs", headers=headers

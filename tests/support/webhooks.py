@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -16,6 +17,8 @@ class Receiver(ThreadingHTTPServer):
 
     def __init__(self) -> None:
         self.received: list[tuple[dict[str, str], bytes]] = []
+        self.arrived: list[datetime] = []
+        """When each request of ``received`` arrived (before its body was read), in order."""
         self.answers: deque[int] = deque()
         super().__init__(("127.0.0.1", free_port()), _Handler)
 
@@ -40,6 +43,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: Receiver
 
     def do_POST(self) -> None:
+        self.server.arrived.append(datetime.now(UTC))
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.server.received.append((dict(self.headers.items()), body))
         status = self.server.answers.popleft() if self.server.answers else 200

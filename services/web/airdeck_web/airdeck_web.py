@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import reflex as rx
 
+from airdeck_web.pages.alerts import alerts_page
 from airdeck_web.pages.audit import audit_page
 from airdeck_web.pages.calendar import calendar_page
+from airdeck_web.pages.connectors import connectors_page
 from airdeck_web.pages.dag import dag_page
 from airdeck_web.pages.inbox import inbox_page
 from airdeck_web.pages.login import callback, login
 from airdeck_web.pages.run import run_page
 from airdeck_web.pages.workflows import workflows
 from airdeck_web.settings import CALLBACK_PATH, settings
+from airdeck_web.states.alerts import AlertsState
 from airdeck_web.states.audit import AuditState
 from airdeck_web.states.auth import AuthState
+from airdeck_web.states.backfill import BackfillState
 from airdeck_web.states.calendar import CalendarState
+from airdeck_web.states.connectors import ConnectorsState
 from airdeck_web.states.dag import DagState
 from airdeck_web.states.deployments import DeploymentsState
 from airdeck_web.states.gantt import GanttState
@@ -23,6 +28,7 @@ from airdeck_web.states.inbox import InboxState
 from airdeck_web.states.logs import LogState
 from airdeck_web.states.run import RunState
 from airdeck_web.states.trigger import TriggerState
+from airdeck_web.states.versions import VersionsState
 from airdeck_web.states.workflows import WorkflowsState
 
 # Refuse to start on a bad configuration, listing every problem.
@@ -52,6 +58,8 @@ app.add_page(
         DagState.load,
         TriggerState.load_form,
         GridState.follow_load,
+        BackfillState.follow_load,
+        VersionsState.follow_load,
         DagState.watch,
     ],
 )
@@ -84,4 +92,16 @@ app.add_page(
     route="/inbox",
     title="Airdeck · Inbox",
     on_load=[AuthState.require_user, InboxState.load],
+)
+app.add_page(
+    alerts_page,
+    route="/alerts",
+    title="Airdeck · Alerts",
+    on_load=[AuthState.require_user, AlertsState.load],
+)
+app.add_page(
+    connectors_page,
+    route="/connectors",
+    title="Airdeck · Connectors",
+    on_load=[AuthState.require_user, ConnectorsState.load],
 )

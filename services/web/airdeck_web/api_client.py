@@ -11,7 +11,26 @@ from typing import Any, cast
 import httpx
 
 from airdeck_domain.url_paths import segment
-from airdeck_web.models import ApiGraph, Dag, MetadataChange, RunsPage, SavedConfig, Triggered
+from airdeck_web.models import (
+    ApiBackfill,
+    ApiConnector,
+    ApiGraph,
+    ApiRun,
+    ApiTaskInstance,
+    BackfillPlan,
+    BackfillRequest,
+    BackfillsPage,
+    ConnectorPreview,
+    ConnectorsPage,
+    Dag,
+    DagSource,
+    DagVersions,
+    MetadataChange,
+    RunsPage,
+    SavedConfig,
+    Triggered,
+    VersionDiff,
+)
 
 API_PREFIX = "/api/orchestrator"
 
@@ -187,6 +206,46 @@ class AirdeckApi:
         body: dict[str, Any] = {"conf": conf, **({"note": note} if note else {})}
         return cast(Triggered, await self.orchestrator("POST", "dags", dag_id, "runs", json=body))
 
+    async def mark_task(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        state: str,
+        map_index: int = -1,
+        *,
+        dry_run: bool = False,
+    ) -> list[ApiTaskInstance]:
+        """Mark a task instance (one mapped instance, ``map_index`` >= 0) success, failed or
+        skipped; the instances that changed, or with ``dry_run`` those that would."""
+        body = {"state": state, "map_index": map_index, "dry_run": dry_run}
+        path = ("dags", dag_id, "runs", run_id, "tasks", task_id, "state")
+        result = await self.orchestrator("POST", *path, json=body)
+        return cast(list[ApiTaskInstance], result["task_instances"])
+
+    async def mark_run(self, dag_id: str, run_id: str, state: str) -> ApiRun:
+        """Mark a whole run success or failed (Airflow ends its unfinished task instances
+        along); the run as it now is."""
+        path = ("dags", dag_id, "runs", run_id, "state")
+        result = await self.orchestrator("POST", *path, json={"state": state})
+        return cast(ApiRun, result["run"])
+
+    async def clear_run(
+        self, dag_id: str, run_id: str, *, only_failed: bool, dry_run: bool = False
+    ) -> list[ApiTaskInstance]:
+        """Clear every task instance of a run (``only_failed``: the failed ones) so they run
+        again; the instances cleared, or with ``dry_run`` those that would be."""
+        body = {"only_failed": only_failed, "dry_run": dry_run}
+        path = ("dags", dag_id, "runs", run_id, "clear")
+        result = await self.orchestrator("POST", *path, json=body)
+        return cast(list[ApiTaskInstance], result["task_instances"])
+
+    async def set_run_note(self, dag_id: str, run_id: str, note: str | None) -> ApiRun:
+        """Set a run's note (None removes it); the run as it now is."""
+        path = ("dags", dag_id, "runs", run_id, "note")
+        result = await self.orchestrator("PATCH", *path, json={"note": note})
+        return cast(ApiRun, result["run"])
+
     async def overview(self, dag_id: str, runs: int) -> dict[str, Any]:
         """How the DAG's last ``runs`` runs went (``airdeck_web.overview_rows`` reads it)."""
         body: dict[str, Any] = await self.orchestrator(
@@ -270,6 +329,105 @@ class AirdeckApi:
     async def set_metadata(self, dag_id: str, change: MetadataChange) -> None:
         """Set the DAG's Airdeck metadata (admins)."""
         await self.orchestrator("PATCH", "dags", dag_id, "metadata", json=change)
+
+    async def dag_versions(self, dag_id: str) -> DagVersions:
+        """Every version of the DAG, oldest first (Airflow 3; a 400 ApiError on Airflow 2)."""
+        return cast(DagVersions, await self.orchestrator("GET", "dags", dag_id, "versions"))
+
+    async def dag_source(self, dag_id: str, version_number: int) -> DagSource:
+        """The code of one version of the DAG (a 404 ApiError for a version it never had)."""
+        return cast(
+            DagSource,
+            await self.orchestrator(
+                "GET", "dags", dag_id, "versions", str(version_number), "source"
+            ),
+        )
+
+    async def diff_versions(self, dag_id: str, from_version: int, to_version: int) -> VersionDiff:
+        """The unified diff of the DAG's code from one version to another."""
+        params = {"from": from_version, "to": to_version}
+        return cast(
+            VersionDiff,
+            await self.orchestrator("GET", "dags", dag_id, "versions", "diff", params=params),
+        )
+
+    async def backfills(self, dag_id: str, page: int, limit: int) -> BackfillsPage:
+        """A page of the DAG's backfills, newest first, each with its progress."""
+        params = {"page": page, "limit": limit, "newest_first": "true"}
+        return cast(
+            BackfillsPage,
+            await self.orchestrator("GET", "dags", dag_id, "backfills", params=params),
+        )
+
+    async def plan_backfill(self, dag_id: str, request: BackfillRequest) -> BackfillPlan:
+        """The runs a backfill would create (its dry run; nothing starts); ApiError with
+        per-field ``errors`` (``from_date``, ``to_date``, ``conf.<param>``) when refused."""
+        return cast(
+            BackfillPlan,
+            await self.orchestrator(
+                "POST", "dags", dag_id, "backfills", "dry-run", json=dict(request)
+            ),
+        )
+
+    async def start_backfill(self, dag_id: str, request: BackfillRequest) -> ApiBackfill:
+        """Start a backfill; ApiError as for ``plan_backfill``, or 409 while the DAG has one
+        running."""
+        return cast(
+            ApiBackfill,
+            await self.orchestrator("POST", "dags", dag_id, "backfills", json=dict(request)),
+        )
+
+    async def change_backfill(self, dag_id: str, backfill_id: int, change: str) -> ApiBackfill:
+        """``pause``, ``unpause`` or ``cancel`` one of the DAG's backfills; 409 for one that
+        already completed."""
+        one = ("dags", dag_id, "backfills", str(backfill_id))
+        if change == "cancel":
+            body = await self.orchestrator("POST", *one, "cancel")
+        else:
+            paused = {"is_paused": change == "pause"}
+            body = await self.orchestrator("PATCH", *one, "pause", json=paused)
+        return cast(ApiBackfill, body)
+
+    async def connectors(self, page: int = 1, limit: int = 100) -> ConnectorsPage:
+        """A page of the connectors the user may see, oldest first, each with where its DAG
+        stands in Airflow."""
+        params = {"page": page, "limit": limit}
+        return cast(ConnectorsPage, await self.orchestrator("GET", "connectors", params=params))
+
+    async def connector(self, connector_id: str) -> ApiConnector:
+        """One connector (its secrets by name only)."""
+        return cast(ApiConnector, await self.orchestrator("GET", "connectors", connector_id))
+
+    async def save_connector(self, body: Mapping[str, Any], connector_id: str = "") -> ApiConnector:
+        """Create a connector, or replace ``connector_id``'s definition; ApiError with
+        per-field ``errors`` (``source.url``, ``mapping[1].path``…) when refused."""
+        if connector_id:
+            saved = await self.orchestrator("PUT", "connectors", connector_id, json=dict(body))
+        else:
+            saved = await self.orchestrator("POST", "connectors", json=dict(body))
+        return cast(ApiConnector, saved)
+
+    async def preview_connector(self, body: Mapping[str, Any]) -> ConnectorPreview:
+        """A live test call of the connector ``body`` describes: its first mapped rows, or why
+        a run would fail (``ok`` false); ApiError with per-field ``errors`` for a body the
+        API refuses."""
+        return cast(
+            ConnectorPreview,
+            await self.orchestrator("POST", "connectors", "preview", json=dict(body)),
+        )
+
+    async def pause_connector(self, connector_id: str, paused: bool) -> ApiConnector:
+        """Pause or unpause a connector's schedule."""
+        return cast(
+            ApiConnector,
+            await self.orchestrator(
+                "PATCH", "connectors", connector_id, "pause", json={"paused": paused}
+            ),
+        )
+
+    async def delete_connector(self, connector_id: str) -> None:
+        """Delete a connector, its secrets and its DAG."""
+        await self.orchestrator("DELETE", "connectors", connector_id)
 
     def _addressed(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         """``kwargs`` with this client's deployment among the query parameters, unless they

@@ -26,6 +26,7 @@ class Dag(TypedDict, total=False):
     params_schema: dict[str, Any]
     doc_md: str | None
     deployment: str
+    alert_rules: int
 
 
 class ApiRun(TypedDict, total=False):
@@ -44,6 +45,78 @@ class ApiRun(TypedDict, total=False):
     conf: dict[str, Any]
     note: str | None
     deployment: str
+    dag_versions: list[DagVersion]
+    """The DAG versions the run's tasks ran with (Airflow 3)."""
+    bundle_version: str | None
+
+
+class ApiTaskInstance(TypedDict, total=False):
+    """A task instance as the action routes (clear, mark) answer it: the keys their
+    previews show."""
+
+    task_id: str
+    map_index: int
+    state: str | None
+
+
+class DagVersion(TypedDict, total=False):
+    """A version of a DAG (Airflow 3): its number and the bundle (and bundle version) it was
+    parsed from."""
+
+    version_number: int
+    version_id: str | None
+    bundle_name: str | None
+    bundle_version: str | None
+    created_at: str | None
+
+
+class DagVersions(TypedDict):
+    """``GET /dags/{dag_id}/versions``: every version of the DAG, oldest first."""
+
+    dag_id: str
+    versions: list[DagVersion]
+    total: int
+
+
+class DagSource(TypedDict):
+    """``GET /dags/{dag_id}/versions/{n}/source``: the code of one version."""
+
+    dag_id: str
+    version_number: int
+    content: str
+
+
+class VersionDiff(TypedDict):
+    """``GET /dags/{dag_id}/versions/diff``: a unified diff of two versions' code."""
+
+    dag_id: str
+    from_version: int
+    to_version: int
+    diff: str
+    added: int
+    removed: int
+
+
+class VersionRow(TypedDict):
+    """A version as the Versions tab lists it: its bundle (and bundle version) in words, and
+    when Airflow made it (an ISO time the browser shows as "3 min ago", and the exact one)."""
+
+    number: str
+    bundle_name: str
+    bundle_version: str
+    created: str
+    created_exact: str
+
+
+class DiffLine(TypedDict):
+    """A line of a diff as the Versions tab draws it: ``kind`` is ``added``, ``removed``,
+    ``context`` or ``hunk`` (an ``@@`` line), with its line numbers in the old and the new
+    version (empty where it has none)."""
+
+    kind: str
+    text: str
+    old: str
+    new: str
 
 
 class RunsPage(TypedDict):
@@ -111,6 +184,8 @@ class RunRow(Shown):
     run_type: NotRequired[str | None]
     triggered_by: NotRequired[str | None]
     duration_seconds: NotRequired[float | None]
+    dag_versions: NotRequired[list[DagVersion]]
+    bundle_version: NotRequired[str | None]
 
 
 class TaskRow(Shown):
@@ -279,6 +354,8 @@ class DagListRow(TypedDict):
     next_when: str
     next_exact: str
     tag_text: str
+    alert_rules: int
+    """How many alert rules watch the DAG (its bell badge)."""
     badge_label: str
     badge_color: str
     badge_text: str
@@ -384,3 +461,226 @@ class OpenRequest(TypedDict):
     multiple: bool
     has_form: bool
     waiting: bool
+
+
+class BackfillProgress(TypedDict):
+    """How far a backfill got (the API's ``progress``): its runs by state, how many it has,
+    and how many ended."""
+
+    states: dict[str, int]
+    total: int
+    done: int
+
+
+class ApiBackfill(TypedDict, total=False):
+    """A backfill as ``/dags/{dag_id}/backfills`` gives it."""
+
+    id: int
+    dag_id: str
+    from_date: str
+    to_date: str
+    conf: dict[str, Any]
+    is_paused: bool
+    reprocess_behavior: str
+    max_active_runs: int | None
+    created_at: str | None
+    completed_at: str | None
+    updated_at: str | None
+    deployment: str
+    progress: BackfillProgress | None
+
+
+class BackfillsPage(TypedDict):
+    """``GET /dags/{dag_id}/backfills``: a page of a DAG's backfills, and how many it has."""
+
+    backfills: list[ApiBackfill]
+    total: int
+    page: int
+    limit: int
+
+
+class PlannedRun(TypedDict):
+    """A run a backfill would create."""
+
+    logical_date: str | None
+    partition_key: str | None
+
+
+class BackfillPlan(TypedDict):
+    """``POST /dags/{dag_id}/backfills/dry-run``: the runs a backfill would create, in the
+    order Airflow would create them."""
+
+    dag_id: str
+    runs: list[PlannedRun]
+    total: int
+
+
+class BackfillRequest(TypedDict):
+    """What the backfill form asks for (the body of a dry run and of a backfill)."""
+
+    from_date: str
+    to_date: str
+    reprocess_behavior: str
+    max_active_runs: int
+    run_backwards: bool
+    conf: dict[str, Any]
+
+
+class BackfillStateCount(TypedDict):
+    """How many of a backfill's runs are in one state."""
+
+    state: str
+    count: int
+
+
+class BackfillRow(TypedDict):
+    """A backfill as the Backfills tab lists it: its range, settings, status and progress."""
+
+    id: int
+    range: str
+    status: str
+    """``running``, ``paused`` or ``completed``."""
+    active: bool
+    """Not completed: it may be paused, resumed or cancelled, and its progress still moves."""
+    paused: bool
+    settings: str
+    progress: str
+    """``2 of 3 done``."""
+    percent: int
+    states: list[BackfillStateCount]
+    created: str
+    created_exact: str
+
+
+class AlertRuleRow(TypedDict):
+    """An alert rule as the Alerts page's table shows it: what it watches, when it fires and
+    where it tells (as text), its status (``active``, ``muted``, ``snoozed``) and its last
+    firing (ISO, and exact for the tooltip)."""
+
+    id: str
+    name: str
+    watches: str
+    when: str
+    where: str
+    status: str
+    muted: bool
+    snoozed: bool
+    snoozed_until: str
+    last_fired: str
+    last_fired_exact: str
+
+
+class DeliveryRow(TypedDict):
+    """One delivery of a rule's history: its status, the channel's answer (``code``: its HTTP
+    or SMTP status, empty when none came) and what it told, when."""
+
+    id: str
+    status: str
+    code: str
+    response: str
+    kind: str
+    channel: str
+    summary: str
+    attempts: int
+    when: str
+    when_exact: str
+
+
+class FiringRow(TypedDict):
+    """One time a previewed rule would have fired."""
+
+    at: str
+    at_exact: str
+    dag_id: str
+    run_id: str
+    reason: str
+
+
+class RunBadge(TypedDict):
+    """One of a connector's last runs, as a badge."""
+
+    run_id: str
+    state: str
+
+
+class ConnectorRow(TypedDict):
+    """A connector as the Connectors page lists it: its schedule with its time zone, its source
+    and destination as text, whether it is paused, where its DAG stands in Airflow (``status``:
+    ``pending``, ``present`` or ``unknown``; ``in_airflow``: a DAG of it exists, at some
+    version) and its DAG's last runs, newest first."""
+
+    id: str
+    name: str
+    dag_id: str
+    href: str
+    """The DAG's page, in the connector's deployment."""
+    schedule: str
+    source: str
+    destination: str
+    paused: bool
+    status: str
+    in_airflow: bool
+    message: str
+    version: int
+    runs: list[RunBadge]
+
+
+class PairRow(TypedDict):
+    """A name/value row of the connector form (a query parameter, header or secret); a
+    ``stored`` secret's value is unknown, and left blank it keeps the value Airflow has."""
+
+    name: str
+    value: str
+    error: str
+    stored: bool
+
+
+class FieldRow(TypedDict):
+    """A mapping row of the connector form: the value at ``path`` into ``column`` as
+    ``type``, with an optional ``default`` (as text), and the API's error about it."""
+
+    path: str
+    column: str
+    type: str
+    default: str
+    error: str
+
+
+class ConnectorPreview(TypedDict, total=False):
+    """``POST /connectors/preview``: the first mapped rows, or why a run would fail."""
+
+    ok: bool
+    pages: int
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    error: str | None
+
+
+class ApiConnector(TypedDict, total=False):
+    """A connector as the API gives it (the keys the page reads); ``airflow`` says where its
+    DAG stands (``state``, ``version``, ``message``)."""
+
+    id: str
+    deployment: str
+    slug: str
+    dag_id: str
+    name: str
+    description: str | None
+    source: dict[str, Any]
+    mapping: list[dict[str, Any]]
+    destination: dict[str, Any]
+    table: str
+    schedule: dict[str, Any]
+    tags: list[str]
+    secrets: list[str]
+    version: int
+    paused: bool
+    pending: bool
+    airflow: dict[str, Any]
+
+
+class ConnectorsPage(TypedDict):
+    """``GET /connectors``: a page of connectors, oldest first."""
+
+    connectors: list[ApiConnector]
+    total: int

@@ -3,11 +3,14 @@ yet, and human times beside the raw ones."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from airdeck_web.models import InstanceRow, RunRow, TaskRow
 from airdeck_web.timefmt import duration, exact
+
+FAILED_STATES = frozenset({"failed", "upstream_failed"})
+"""States a preview lists first: what a person most often clears or marks."""
 
 
 def shown(item: Mapping[str, Any], duration_key: str) -> dict[str, Any]:
@@ -39,3 +42,17 @@ def task_row(task: Mapping[str, Any]) -> TaskRow:
 def instance_row(instance: Mapping[str, Any]) -> InstanceRow:
     """One instance of a mapped task, as the drawer lists it."""
     return cast(InstanceRow, shown(instance, "duration"))
+
+
+def preview_rows(instances: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """Task instances as an action's preview lists them, failed ones first: task id, map
+    index (blank for a task that is not mapped) and state."""
+    rows = [
+        {
+            "task_id": str(ti["task_id"]),
+            "map_index": "" if ti.get("map_index", -1) < 0 else str(ti["map_index"]),
+            "state": str(ti.get("state") or "none"),
+        }
+        for ti in instances
+    ]
+    return sorted(rows, key=lambda row: row["state"] not in FAILED_STATES)

@@ -87,7 +87,8 @@ def test_every_component_is_healthy(airflow: AirflowLogin) -> None:
 
 
 def test_every_example_dag_is_parsed_without_import_errors(airflow: AirflowLogin) -> None:
-    assert {p.stem for p in DAGS_DIR.glob("*.py")} == EXAMPLE_DAGS
+    # Each file is an example DAG, but the connector factory, which builds one per connector.
+    assert {p.stem for p in DAGS_DIR.glob("*.py")} == EXAMPLE_DAGS | {"airdeck_connectors"}
     errors = client(airflow).get("/importErrors").json()
     assert errors["total_entries"] == 0, errors["import_errors"]
     dags = client(airflow).get("/dags", params={"limit": 100}).json()["dags"]

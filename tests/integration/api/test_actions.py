@@ -114,6 +114,8 @@ async def test_invalid_conf_never_reaches_airflow(client: Client, airflow: Any) 
 
 
 async def test_trigger_runs_to_success_and_is_found_by_conf(client: Client, airflow: Any) -> None:
+    # A DAG is paused when Airflow first parses it: a paused DAG's runs stay queued.
+    await asyncio.to_thread(airflow_runs.unpause, airflow, "parametrized_report")
     response = await client.post(
         path("dags", "parametrized_report", "runs"),
         json={"conf": {"region": "apac", "days": 3}, "note": "from the test"},

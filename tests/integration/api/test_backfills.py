@@ -15,6 +15,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from tests.support import airflow_runs
+from tests.support.backfills import end_active_backfills
 from tests.support.people import Person, mint
 
 pytestmark = pytest.mark.integration
@@ -35,11 +36,7 @@ def path(*parts: str) -> str:
 def no_backfill_running(airflow: Any) -> None:
     """The DAG unpaused (backfill runs of a paused DAG wait) and no backfill of an interrupted
     earlier session still going: Airflow runs one backfill per DAG at a time."""
-    airflow_runs.unpause(airflow, DAG)
-    api = airflow_runs.client(airflow)
-    for backfill in api.get("/backfills", params={"dag_id": DAG, "limit": 100}).json()["backfills"]:
-        if backfill["completed_at"] is None:
-            api.put(f"/backfills/{backfill['id']}/cancel").raise_for_status()
+    end_active_backfills(airflow, DAG)
 
 
 @pytest.fixture
@@ -110,6 +107,15 @@ async def test_a_three_day_backfill_lists_its_runs_first_then_runs_them(
     shown = await client.get(path("dags", DAG, "backfills", str(backfill["id"])))
     assert shown.status_code == 200
     assert shown.json()["completed_at"] is not None and done["completed_at"] is not None
+    finished = {"states": {"success": 3}, "total": 3, "done": 3}
+    assert shown.json()["progress"] == finished
+    newest = await client.get(
+        path("dags", DAG, "backfills"), params={"newest_first": "true", "limit": 1}
+    )
+    assert newest.status_code == 200, newest.text
+    assert [(b["id"], b["progress"]) for b in newest.json()["backfills"]] == [
+        (backfill["id"], finished)
+    ]
     (row, *_) = await audit_rows(client, action="create_backfill", user=person.subject)
     assert row["outcome"] == "success" and row["details"]["backfill_id"] == backfill["id"]
     assert row["details"]["from_date"] == "2025-02-01T00:00:00+00:00"
@@ -129,6 +135,9 @@ async def test_pause_unpause_and_cancel_a_backfill(
         assert paused.json()["is_paused"] is True
         theirs = airflow_runs.client(airflow).get(f"/backfills/{backfill_id}").json()
         assert theirs["is_paused"] is True
+        progress = (await client.get(one)).json()["progress"]
+        assert progress["total"] == 5, "Airflow creates a backfill's runs when it starts"
+        assert sum(progress["states"].values()) == 5 and progress["done"] <= 5
         listed = (await client.get(path("dags", DAG, "backfills"), params={"limit": 100})).json()
         assert backfill_id in [b["id"] for b in listed["backfills"]]
         assert listed["total"] >= 1 and listed["page"] == 1

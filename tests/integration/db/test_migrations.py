@@ -24,6 +24,7 @@ TABLES = {
     "alert_rules",
     "alert_deliveries",
     "alert_cursors",
+    "connectors",
 }
 VERSIONS = {"alembic_version"}  # Alembic's own name, which DBs migrated before keep using
 

@@ -1,7 +1,7 @@
-"""The api and web services of docker-compose.yml start from their own command, environment and
-health check, without Docker: the internal hostnames lead to this machine's PostgreSQL (a
-throwaway database made by the stack's own init script), Redis and test Airflow, the ports to
-free ones, and each service's own health check must pass within a bounded wait."""
+"""The api, worker and web services of docker-compose.yml start from their own command,
+environment and health check, without Docker: the internal hostnames lead to this machine's
+PostgreSQL (a throwaway database made by the stack's own init script), Redis and test Airflow,
+the ports to free ones, and each service's own health check must pass within a bounded wait."""
 
 from __future__ import annotations
 
@@ -189,16 +189,12 @@ def wait_healthy(
     pytest.fail(f"{check} did not pass within {seconds:.0f} s ({last}):\n{log.read_text()[-4000:]}")
 
 
-def test_the_api_service_migrates_starts_and_passes_its_health_check(
-    services: dict[str, Any],
-    product_database: ProductDatabase,
-    airflow: Any,
-    tmp_path: Path,
-) -> None:
-    api, migrate = services["api"], services["api-migrate"]
-    assert migrate["environment"] == api["environment"], "migrations run on the API's settings"
-    port = free_port()
-    environment = dict(api["environment"])
+def on_this_machine(
+    service: dict[str, Any], product_database: ProductDatabase, airflow: Any, data_dir: Path
+) -> dict[str, str]:
+    """An Airdeck service's environment with the stack's hosts swapped for this machine's
+    PostgreSQL (the product database), Redis and test Airflow, and a data dir of its own."""
+    environment = dict(service["environment"])
     database = urlsplit(environment["AIRDECK_DATABASE_URL"])
     environment["AIRDECK_DATABASE_URL"] = replace_host(
         environment["AIRDECK_DATABASE_URL"],
@@ -216,20 +212,61 @@ def test_the_api_service_migrates_starts_and_passes_its_health_check(
     )
     environment["AIRDECK_AIRFLOW_USERNAME"] = airflow.username
     environment["AIRDECK_AIRFLOW_PASSWORD"] = airflow.password
+    environment["AIRDECK_DATA_DIR"] = str(data_dir)
+    return environment
+
+
+def migrated(services: dict[str, Any], env: dict[str, str], cwd: Path) -> None:
+    """The stack's migration step, run to completion with ``env``."""
+    result = subprocess.run(
+        services["api-migrate"]["command"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_api_service_migrates_starts_and_passes_its_health_check(
+    services: dict[str, Any],
+    product_database: ProductDatabase,
+    airflow: Any,
+    tmp_path: Path,
+) -> None:
+    api, migrate = services["api"], services["api-migrate"]
+    assert migrate["environment"] == api["environment"], "migrations run on the API's settings"
+    port = free_port()
+    environment = on_this_machine(api, product_database, airflow, tmp_path / "data")
     assert environment["AIRDECK_API_PORT"] == "8100"
     environment["AIRDECK_API_PORT"] = str(port)
-    environment["AIRDECK_DATA_DIR"] = str(tmp_path / "data")
     env = container_env(environment)
-
-    migrated = subprocess.run(
-        migrate["command"], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
-    )
-    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    migrated(services, env, tmp_path)
 
     log = tmp_path / "api.log"
     with running(api["command"], env, tmp_path, log) as process:
         wait_healthy(api, env, process, log, seconds=120)
         assert listening_on_every_interface(port), "the API must be reachable from other containers"
+
+
+def test_the_worker_service_starts_and_passes_its_health_check_once_it_cycles(
+    services: dict[str, Any],
+    product_database: ProductDatabase,
+    airflow: Any,
+    tmp_path: Path,
+) -> None:
+    worker = services["worker"]
+    env = container_env(on_this_machine(worker, product_database, airflow, tmp_path / "data"))
+    migrated(services, env, tmp_path)
+    check = healthcheck_command(worker)
+    before = subprocess.run(check, env=env, capture_output=True, text=True, timeout=60)
+    assert before.returncode != 0, "no worker has cycled yet: the check must not pass"
+
+    log = tmp_path / "worker.log"
+    with running(worker["command"], env, tmp_path, log) as process:
+        wait_healthy(worker, env, process, log, seconds=120)
+        assert process.poll() is None
 
 
 def test_the_web_service_starts_binds_every_interface_and_passes_its_health_check(

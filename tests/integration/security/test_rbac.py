@@ -37,6 +37,13 @@ BODIES: dict[str, dict[str, Any]] = {
     "createConfig": {"name": "n", "conf": {}},
     "updateConfig": {"name": "m"},
     "createToken": {"username": "nobody", "password": "x"},
+    "setConnectorPaused": {"paused": True},
+    "previewAlertRule": {
+        "name": "n",
+        "selector": {"dag_id": "flaky_retry"},
+        "conditions": [{"kind": "run_failed"}],
+        "channels": [{"kind": "webhook", "url": "https://1.1.1.1/hook"}],
+    },
 }
 
 
@@ -119,6 +126,7 @@ def test_every_api_route_counts_against_a_rate_limit_group(
         ("GET", "/api/orchestrator/health"): "health",
         ("GET", "/api/orchestrator/deployments"): "health",
         ("POST", "/api/auth/token"): "sign_in",
+        ("POST", "/api/orchestrator/alerts/rules/preview"): "reads",
     }, declared
     for (method, path), group in groups.items():
         if (method, path) not in declared:
@@ -157,6 +165,7 @@ async def test_route_role_matrix(make_secure_app: Callable[..., Litestar], user:
                     .replace("{backfill_id:int}", "999999")
                     .replace("{version_number:int}", "1")
                     .replace("{rule_id:uuid}", str(uuid.uuid4()))
+                    .replace("{connector_id:uuid}", str(uuid.uuid4()))
                 )
                 body = BODIES.get(handler.operation_id) if method in ("POST", "PATCH") else None
                 response = await client.request(method, url, headers=headers, json=body)

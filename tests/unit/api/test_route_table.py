@@ -62,3 +62,42 @@ def test_the_deployments_route_is_a_read_any_reader_may_make() -> None:
     table = routes(create_app(Settings.from_env(ENV)))
     declared = [(m, h.opt["permission"]) for m, p, h in table if p.endswith("/deployments")]
     assert declared == [("GET", "dags:read")]
+
+
+def test_alert_rules_are_read_with_dags_read_and_written_with_alerts_write() -> None:
+    table = routes(create_app(Settings.from_env(ENV)))
+    declared = {
+        (m, p.removeprefix("/api/orchestrator/alerts/rules")): (
+            h.opt["permission"],
+            h.opt.get("audit"),
+        )
+        for m, p, h in table
+        if p.startswith("/api/orchestrator/alerts/rules")
+    }
+    reads = {k: v for k, v in declared.items() if k[0] == "GET"}
+    assert set(reads.values()) == {("dags:read", None)} and len(reads) == 3
+    writes = {k: v for k, v in declared.items() if k[0] != "GET"}
+    assert {permission for permission, _ in writes.values()} == {"alerts:write"}
+    # Every write is audited but the preview, which stores nothing.
+    assert [k for k, (_, audit) in writes.items() if audit is None] == [("POST", "/preview")]
+
+
+def test_connectors_are_read_with_dags_read_and_written_with_connectors_write() -> None:
+    table = routes(create_app(Settings.from_env(ENV)))
+    declared = {
+        (m, p.removeprefix("/api/orchestrator/connectors")): (
+            h.opt["permission"],
+            h.opt.get("audit"),
+            h.operation_id,
+        )
+        for m, p, h in table
+        if p.startswith("/api/orchestrator/connectors")
+    }
+    reads = {k: v for k, v in declared.items() if k[0] == "GET"}
+    assert {(p, a) for p, a, _ in reads.values()} == {("dags:read", None)} and len(reads) == 2
+    writes = {k: v for k, v in declared.items() if k[0] != "GET"}
+    assert {permission for permission, _, _ in writes.values()} == {"connectors:write"}
+    # Every write is audited but the live test call, which stores nothing.
+    assert [k for k, (_, audit, _) in writes.items() if audit is None] == [("POST", "/preview")]
+    assert all(operation for _, _, operation in declared.values())
+    assert len(declared) == 7

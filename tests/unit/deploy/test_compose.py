@@ -301,7 +301,8 @@ def test_the_service_account_has_the_least_role_and_short_tokens(
 ) -> None:
     airflow = services["airflow-api"]["environment"]
     username = services["api"]["environment"]["AIRDECK_AIRFLOW_USERNAME"]
-    assert airflow["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"] == f"{username}:user"
+    # "op": the least role that writes the Variables holding connector secrets (ADR 0026).
+    assert airflow["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"] == f"{username}:op"
     assert airflow["AIRFLOW__API_AUTH__JWT_EXPIRATION_TIME"] == "300"
     assert airflow["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"].startswith(
         "/opt/airflow/auth/"
@@ -350,6 +351,20 @@ def test_the_api_scales_with_workers_sharing_redis(services: dict[str, Any]) -> 
     assert urlsplit(env["AIRDECK_REDIS_URL"]).hostname == "redis"
     assert env["AIRDECK_API_HOST"] == "0.0.0.0"
     assert services["api"]["command"] == ["airdeck", "serve"]
+
+
+def test_the_alert_worker_runs_on_the_apis_image_and_settings(services: dict[str, Any]) -> None:
+    worker, api = services["worker"], services["api"]
+    assert worker["command"] == ["airdeck", "worker"]
+    assert (worker["image"], worker["build"]) == (api["image"], api["build"])
+    assert worker["environment"] == api["environment"]
+    # Its heartbeat goes to the data volume, which its health check reads.
+    assert mounts(worker) == mounts(api)
+    assert worker["healthcheck"]["test"] == ["CMD", "airdeck", "worker", "--check"]
+    assert {"api-migrate", "postgres", "airflow-api"} <= set(worker["depends_on"])
+    # Nothing published, no fixed name: a second replica would start (and be safe).
+    assert "ports" not in worker and "container_name" not in worker
+    assert worker["restart"] == "unless-stopped"
 
 
 def test_the_web_binds_every_interface_in_compose_and_loopback_by_default(
@@ -477,3 +492,21 @@ def test_make_web_and_api_prepare_what_they_run() -> None:
     script = (ROOT / "dev/api.sh").read_text()
     assert script.index("cli db upgrade") < script.index("cli serve"), "it migrates, then serves"
     assert "dev/api.sh db upgrade" in planned("db-upgrade")
+
+
+def test_connector_specs_reach_the_airflow_parts_that_build_and_run_them(
+    services: dict[str, Any],
+) -> None:
+    api = services["api"]
+    written = mounts(api)[api["environment"]["AIRDECK_CONNECTORS_DIR"]]
+    assert not written.startswith("/"), "a named volume, not one host's folder"
+    for name in ("airflow-dag-processor", "airflow-worker"):
+        service = services[name]
+        environment = service["environment"]
+        assert mounts(service)[environment["AIRDECK_CONNECTORS_DIR"]] == written, name
+        # The factory imports Airdeck's connector code from the checkout.
+        sources = [mounts(service)[path] for path in environment["PYTHONPATH"].split(":")]
+        expected = [ROOT / "packages" / "domain" / "src", ROOT / "packages" / "adapters" / "src"]
+        assert [Path(source) for source in sources] == expected, name
+    staging = mounts(services["airflow-worker"])["/opt/airdeck/connector-runs"]
+    assert not staging.startswith("/"), "one volume every worker shares"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from airdeck_domain.backfills import MAX_BACKFILL_SPAN, range_errors
+from airdeck_domain.backfills import MAX_BACKFILL_SPAN, BackfillProgress, progress_of, range_errors
 from airdeck_domain.rbac import ROLE_PERMISSIONS, DagScope, Grant, Principal, decide
 
 DAY = datetime(2025, 2, 1, tzinfo=UTC)
@@ -44,3 +44,15 @@ def test_operators_and_admins_backfill_and_grants_scope_it() -> None:
     assert not decide(scoped, "dags:backfill", other).allowed
     viewer = Principal(subject="v", grants=(Grant(role="viewer", owner_team="finance"),))
     assert not decide(viewer, "dags:backfill", finance).allowed
+
+
+def test_progress_counts_the_runs_that_ended_as_done() -> None:
+    progress = progress_of({"success": 2, "failed": 1, "running": 1, "queued": 3})
+    assert (progress.total, progress.done) == (7, 3)
+    assert progress.states == {"success": 2, "failed": 1, "running": 1, "queued": 3}
+
+
+def test_progress_leaves_out_the_states_no_run_is_in() -> None:
+    progress = progress_of({"queued": 0, "running": 0, "success": 3, "failed": 0})
+    assert progress == BackfillProgress(states={"success": 3}, total=3, done=3)
+    assert progress_of({}) == BackfillProgress(states={}, total=0, done=0)

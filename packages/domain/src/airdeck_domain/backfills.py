@@ -3,12 +3,13 @@ before asking for one."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import msgspec
 
-from airdeck_domain.models import Page
+from airdeck_domain.models import FINISHED_RUN_STATES, Page
 
 ReprocessBehavior = Literal["failed", "completed", "none"]
 """Which dates that already have a run are run again: those whose run failed, every one that
@@ -19,9 +20,31 @@ MAX_BACKFILL_SPAN = timedelta(days=3660)
 in one request, so a mistyped year must not become a million runs."""
 
 
+class BackfillProgress(msgspec.Struct, kw_only=True):
+    """How far a backfill got: its runs by state, how many it has, and how many of them ended
+    (success or failed). Airflow creates every run of a backfill when it starts, so ``total``
+    is known from the start."""
+
+    states: dict[str, int] = msgspec.field(default_factory=dict)
+    total: int = 0
+    done: int = 0
+
+
+def progress_of(states: Mapping[str, int]) -> BackfillProgress:
+    """The progress of a backfill whose runs are in ``states`` (state → how many runs); the
+    states no run is in are left out."""
+    counted = {state: count for state, count in states.items() if count > 0}
+    return BackfillProgress(
+        states=counted,
+        total=sum(counted.values()),
+        done=sum(count for state, count in counted.items() if state in FINISHED_RUN_STATES),
+    )
+
+
 class Backfill(msgspec.Struct, kw_only=True):
     """A backfill as Airflow keeps it. ``completed_at`` is set once it finished or was
-    cancelled; ``is_paused`` stops it from starting more runs."""
+    cancelled; ``is_paused`` stops it from starting more runs. ``progress``, read apart from
+    the backfill itself, is None until it was read."""
 
     id: int
     dag_id: str
@@ -35,6 +58,7 @@ class Backfill(msgspec.Struct, kw_only=True):
     completed_at: datetime | None = None
     updated_at: datetime | None = None
     deployment: str = "default"
+    progress: BackfillProgress | None = None
 
 
 class BackfillPage(Page[Backfill], kw_only=True, rename={"items": "backfills"}):

@@ -97,6 +97,8 @@ class Dag(msgspec.Struct, kw_only=True):
     owner_team: str | None = None
     custom_tags: list[str] = msgspec.field(default_factory=list)
     is_favorite: bool = False
+    alert_rules: int = 0
+    """How many alert rules watch the DAG (their selectors match it)."""
 
 
 class DagDetail(Dag, kw_only=True):

@@ -1,8 +1,8 @@
 """Who may do what: roles, DAG-scoped grants, and one function that decides.
 
 Roles (README.md, "Security"): a ``viewer`` reads DAGs; an ``operator`` also triggers, pauses,
-backfills, reads logs, saves run configs, defines alerts and responds to
-human-in-the-loop tasks; an ``admin`` may do everything,
+backfills, reads logs, saves run configs, defines alerts and API connectors and responds
+to human-in-the-loop tasks; an ``admin`` may do everything,
 including clearing tasks, editing metadata, reading the audit log and reading the service's
 metrics. A ``Grant`` gives a role's permissions only on the DAGs that match all of its
 selectors (tag, owner team, environment, Airflow deployment) — e.g. an operator of
@@ -30,6 +30,7 @@ Permission = Literal[
     "audit:read",
     "configs:write",
     "alerts:write",
+    "connectors:write",
     "metrics:read",
 ]
 Role = Literal["viewer", "operator", "admin"]
@@ -57,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "logs:read",
             "configs:write",
             "alerts:write",
+            "connectors:write",
             "tasks:respond",
         }
     ),

@@ -29,6 +29,7 @@ from airdeck_api.controllers.actions import ActionController
 from airdeck_api.controllers.alerts import AlertController
 from airdeck_api.controllers.audit import AuditController
 from airdeck_api.controllers.backfills import BackfillController
+from airdeck_api.controllers.connectors import ConnectorController
 from airdeck_api.controllers.dags import DagController
 from airdeck_api.controllers.deployments import DeploymentController
 from airdeck_api.controllers.health import HealthController
@@ -93,6 +94,7 @@ class AirdeckPlugin(InitPluginProtocol):
                 ConfigController,
                 AuditController,
                 AlertController,
+                ConnectorController,
             ],
             guards=[require_permission],
         )

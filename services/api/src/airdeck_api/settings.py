@@ -23,6 +23,8 @@ from airdeck_api.auth.users import UsersError, parse_role
 from airdeck_api.client_address import parse_networks
 from airdeck_api.deployments_file import read_deployments_file
 from airdeck_api.ratelimit import parse_limits
+from airdeck_domain.connectors.addresses import allow_list_problem
+from airdeck_domain.connectors.validation import CONN_ID
 from airdeck_domain.merging import ALL_DEPLOYMENTS
 
 AuthMode = Literal["local", "oidc", "dev"]
@@ -380,6 +382,45 @@ class AlertSettings:
 
 
 @dataclass(frozen=True)
+class ConnectorSettings:
+    """Where connector specs go and which private hosts connectors may call (README,
+    "Connectors"; ADR 0026)."""
+
+    directory: Path | None = None
+    """The folder the API writes spec files into and the DAG factory reads (None: the data
+    dir's ``connectors``)."""
+    allowed_hosts: tuple[str, ...] = ()
+    product_conn_id: str = "airdeck_product_db"
+
+    @classmethod
+    def read(cls, env: EnvReader) -> ConnectorSettings:
+        """``AIRDECK_CONNECTORS_DIR``, ``AIRDECK_CONNECTORS_ALLOWED_HOSTS`` (comma-separated
+        host names, addresses and networks) and ``AIRDECK_CONNECTORS_PRODUCT_CONN_ID`` (the
+        Airflow connection Airdeck keeps pointing at its own DB)."""
+        listed = env.text("CONNECTORS_ALLOWED_HOSTS").split(",")
+        hosts = tuple(host.strip() for host in listed if host.strip())
+        for host in hosts:
+            problem = allow_list_problem(host)
+            if problem:
+                env.problem(f"AIRDECK_CONNECTORS_ALLOWED_HOSTS: {problem}")
+        conn_id = env.text("CONNECTORS_PRODUCT_CONN_ID", cls.product_conn_id)
+        if not CONN_ID.match(conn_id):
+            env.problem(
+                f"AIRDECK_CONNECTORS_PRODUCT_CONN_ID is no Airflow connection id: {conn_id!r}"
+            )
+        directory = env.text("CONNECTORS_DIR")
+        return cls(
+            directory=Path(directory).resolve() if directory else None,
+            allowed_hosts=hosts,
+            product_conn_id=conn_id,
+        )
+
+    def folder(self, data_dir: Path) -> Path:
+        """The spec folder, given the API's data dir."""
+        return self.directory or data_dir / "connectors"
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the API needs to start, by concern; build it with ``Settings.from_env()``."""
 
@@ -393,6 +434,7 @@ class Settings:
     actions: ActionSettings = ActionSettings()
     observability: ObservabilitySettings = ObservabilitySettings()
     alerts: AlertSettings = AlertSettings()
+    connectors: ConnectorSettings = ConnectorSettings()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -410,6 +452,7 @@ class Settings:
             actions=ActionSettings.read(reader),
             observability=ObservabilitySettings.read(reader),
             alerts=AlertSettings.read(reader),
+            connectors=ConnectorSettings.read(reader),
         )
         if reader.problems:
             raise SettingsError(reader.problems)

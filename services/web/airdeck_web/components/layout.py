@@ -20,6 +20,8 @@ def layout(*children: rx.Component) -> rx.Component:
             rx.link(rx.heading("Airdeck", size="5"), href="/workflows", underline="none"),
             rx.link("DAGs", href="/workflows", color_scheme="gray", id="nav-dags"),
             rx.link("Calendar", href="/calendar", color_scheme="gray", id="nav-calendar"),
+            rx.link("Alerts", href="/alerts", color_scheme="gray", id="nav-alerts"),
+            rx.link("Connectors", href="/connectors", color_scheme="gray", id="nav-connectors"),
             rx.cond(
                 AuthState.can_read_audit,
                 rx.link("Audit", href="/audit", color_scheme="gray", id="nav-audit"),

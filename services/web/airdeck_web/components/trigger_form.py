@@ -1,7 +1,7 @@
 """The trigger dialog's fields, one widget per param kind (airdeck_web.param_form), and its raw
 JSON editor. A field is drawn for a form's state (``field_input``: the trigger dialog's): any
-state with the trigger state's ``values``, ``field_errors``, ``ticked`` and its ``set_value``,
-``set_switch`` and ``toggle_choice`` handlers (the inbox's request form is one)."""
+``states.params_form.ParamsFormState`` (the inbox's request form and the backfill form are
+others)."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 import reflex as rx
 
+from airdeck_web.components.fields import field_label
 from airdeck_web.components.layout import layout
 from airdeck_web.components.tables import data_table
 from airdeck_web.states.audit import OUTCOMES, AuditState
@@ -54,14 +55,7 @@ def _row(entry: Any) -> rx.Component:
 
 def _field(name: str, label: str, kind: Literal["text", "datetime-local"] = "text") -> rx.Component:
     return rx.vstack(
-        # Reflex's Text knows no html_for (it would land in its style): the attribute as is.
-        rx.text(
-            label,
-            size="1",
-            color_scheme="gray",
-            as_="label",
-            custom_attrs={"htmlFor": f"audit-{name}"},
-        ),
+        field_label(label, f"audit-{name}"),
         rx.input(name=name, id=f"audit-{name}", type=kind, size="2"),
         spacing="1",
     )

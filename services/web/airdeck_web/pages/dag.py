@@ -1,4 +1,5 @@
-"""/workflows/[dag_id]: a DAG's overview, grid, runs, graph and details, and the trigger dialog."""
+"""/workflows/[dag_id]: a DAG's overview, grid, runs, graph, details, backfills and versions,
+and the trigger dialog."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from typing import Any
 
 import reflex as rx
 
+from airdeck_web.components.alerts import alert_badge
+from airdeck_web.components.backfill import backfills_tab
 from airdeck_web.components.badges import state_badge
 from airdeck_web.components.deployments import page_badge
 from airdeck_web.components.graph import graph_view
@@ -15,10 +18,13 @@ from airdeck_web.components.overview import overview_tab
 from airdeck_web.components.tables import data_table
 from airdeck_web.components.times import relative_time
 from airdeck_web.components.trigger_form import field_input, raw_editor
+from airdeck_web.components.versions import versions_tab
+from airdeck_web.states.backfill import BackfillState
 from airdeck_web.states.dag import RUNS_PAGE, DagState
 from airdeck_web.states.grid import GridState
 from airdeck_web.states.metadata import MetadataState
 from airdeck_web.states.trigger import TriggerState
+from airdeck_web.states.versions import VersionsState
 
 # mypy resolves an rx.Field[dict] state var to an ArrayVar (it picks the wrong overload of
 # Field.__get__); Reflex makes it an ObjectVar, so its lookups carry a type: ignore.
@@ -349,6 +355,7 @@ def dag_page() -> rx.Component:
             rx.link("← DAGs", href="/workflows"),
             rx.heading(DagState.title, size="7", id="dag-title"),
             page_badge(),
+            alert_badge(DagState.dag["alert_rules"]),  # type: ignore[call-overload]
             rx.cond(
                 DagState.shows_dag_id,
                 rx.code(DagState.dag_id, variant="ghost", color_scheme="gray", id="dag-id"),
@@ -388,6 +395,8 @@ def dag_page() -> rx.Component:
                 rx.tabs.trigger("Runs", value="runs"),
                 rx.tabs.trigger("Graph", value="graph"),
                 rx.tabs.trigger("Details", value="details"),
+                rx.tabs.trigger("Backfills", value="backfills", id="tab-backfills"),
+                rx.tabs.trigger("Versions", value="versions", id="tab-versions"),
             ),
             rx.tabs.content(overview_tab(), value="overview", padding_top="12px"),
             rx.tabs.content(grid_tab(), value="grid", padding_top="12px"),
@@ -404,8 +413,15 @@ def dag_page() -> rx.Component:
                 padding_top="12px",
             ),
             rx.tabs.content(details_tab(), value="details", padding_top="12px"),
+            rx.tabs.content(backfills_tab(), value="backfills", padding_top="12px"),
+            rx.tabs.content(versions_tab(), value="versions", padding_top="12px"),
             value=DagState.tab,
-            on_change=[DagState.set_tab, GridState.follow_tab],
+            on_change=[
+                DagState.set_tab,
+                GridState.follow_tab,
+                BackfillState.follow_tab,
+                VersionsState.follow_tab,
+            ],
             margin_top="16px",
         ),
         trigger_dialog(),

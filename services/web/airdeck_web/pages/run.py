@@ -12,6 +12,12 @@ from airdeck_web.components.gantt import gantt_tab
 from airdeck_web.components.graph import graph_view
 from airdeck_web.components.layout import layout
 from airdeck_web.components.logs import log_viewer
+from airdeck_web.components.run_actions import (
+    run_action_dialog,
+    run_actions_menu,
+    run_note_and_outcome,
+    task_mark_buttons,
+)
 from airdeck_web.components.tables import data_table
 from airdeck_web.components.times import relative_time
 from airdeck_web.states.clear import ClearState
@@ -144,20 +150,7 @@ def drawer() -> rx.Component:
                                 on_click=ClearState.open_clear,
                                 id="clear-task",
                             ),
-                            rx.button(
-                                "Mark success",
-                                size="1",
-                                variant="soft",
-                                color_scheme="green",
-                                on_click=RunState.mark("success"),
-                            ),
-                            rx.button(
-                                "Mark failed",
-                                size="1",
-                                variant="soft",
-                                color_scheme="red",
-                                on_click=RunState.mark("failed"),
-                            ),
+                            task_mark_buttons(),
                         ),
                     ),
                     rx.cond(
@@ -200,9 +193,23 @@ def run_page() -> rx.Component:
             rx.box(state_badge(RunState.run["state"]), id="run-state"),  # type: ignore[call-overload]
             rx.text(RunState.run["took"], id="run-duration"),  # type: ignore[call-overload]
             relative_time(RunState.run["started"], RunState.run["started_exact"]),  # type: ignore[call-overload]
+            rx.cond(
+                RunState.version_text != "",
+                rx.text(
+                    RunState.version_text,
+                    size="2",
+                    color_scheme="gray",
+                    title="The DAG version this run used, and the bundle that produced it",
+                    id="run-version",
+                ),
+            ),
+            rx.spacer(),
+            run_actions_menu(),
             align="center",
             wrap="wrap",
+            width="100%",
         ),
+        run_note_and_outcome(),
         rx.tabs.root(
             rx.tabs.list(
                 rx.tabs.trigger("Graph", value="graph"),
@@ -237,4 +244,5 @@ def run_page() -> rx.Component:
         ),
         drawer(),
         clear_dialog(),
+        run_action_dialog(),
     )

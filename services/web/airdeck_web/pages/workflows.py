@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from airdeck_web.components.alerts import alert_badge
 from airdeck_web.components.badges import state_badge
 from airdeck_web.components.deployments import deployments_health, row_badge
 from airdeck_web.components.layout import layout
@@ -84,6 +85,7 @@ def dag_row(dag: Any) -> rx.Component:
                     class_name="dag-link",
                 ),
                 row_badge(dag),
+                alert_badge(dag["alert_rules"]),
                 align="center",
                 spacing="2",
             ),

@@ -92,9 +92,22 @@ class AuthState(rx.State):
         return "tasks:clear" in self.permissions or "tasks:clear" in self.scoped_permissions
 
     @rx.var
+    def can_act_on_runs(self) -> bool:
+        """Whether the user may take any of a run's actions: mark or clear it
+        (``tasks:clear``), or edit its note (``dags:trigger``)."""
+        held = {*self.permissions, *self.scoped_permissions}
+        return not held.isdisjoint({"tasks:clear", "dags:trigger"})
+
+    @rx.var
     def can_respond(self) -> bool:
         """Whether the user may answer human-in-the-loop requests (``tasks:respond``)."""
         return "tasks:respond" in self.permissions or "tasks:respond" in self.scoped_permissions
+
+    @rx.var
+    def can_backfill(self) -> bool:
+        """Whether the user may preview and start backfills, and pause or cancel them
+        (``dags:backfill``)."""
+        return "dags:backfill" in self.permissions or "dags:backfill" in self.scoped_permissions
 
     @rx.var
     def can_edit_metadata(self) -> bool:
@@ -103,6 +116,19 @@ class AuthState(rx.State):
     @rx.var
     def can_read_audit(self) -> bool:
         return "audit:read" in self.permissions or "audit:read" in self.scoped_permissions
+
+    @rx.var
+    def can_write_alerts(self) -> bool:
+        """Whether the user may create and change alert rules (``alerts:write``)."""
+        return "alerts:write" in self.permissions or "alerts:write" in self.scoped_permissions
+
+    @rx.var
+    def can_write_connectors(self) -> bool:
+        """Whether the user may create, change, test and delete API connectors
+        (``connectors:write``)."""
+        return (
+            "connectors:write" in self.permissions or "connectors:write" in self.scoped_permissions
+        )
 
     @rx.var
     def can_read_logs(self) -> bool:

@@ -13,17 +13,10 @@ import reflex as rx
 from airdeck_domain.polling import next_interval
 from airdeck_web.api_client import ApiError
 from airdeck_web.models import OpenRequest, RequiredActionRow
-from airdeck_web.param_form import (
-    FieldRow,
-    chosen,
-    default_values,
-    field_problems,
-    form_fields,
-    form_problems,
-    toggled_choice,
-)
+from airdeck_web.param_form import form_problems
 from airdeck_web.states.auth import AuthState
 from airdeck_web.states.event import event
+from airdeck_web.states.params_form import ParamsFormState
 from airdeck_web.tabs import Presence
 from airdeck_web.timefmt import exact
 
@@ -100,7 +93,7 @@ class PendingCountState(AuthState):
             await asyncio.sleep(pace)
 
 
-class InboxState(PendingCountState):
+class InboxState(ParamsFormState, PendingCountState):
     """What /inbox shows, and the request open in its dialog."""
 
     actions: rx.Field[list[RequiredActionRow]] = rx.field(default_factory=list)
@@ -115,15 +108,10 @@ class InboxState(PendingCountState):
 
     request: rx.Field[OpenRequest | None] = rx.field(None)
     dialog_open: rx.Field[bool] = rx.field(False)
-    fields: rx.Field[list[FieldRow]] = rx.field(default_factory=list)
-    values: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
-    """Each form field's widget text (airdeck_web.param_form)."""
-    field_errors: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
     picked: rx.Field[list[str]] = rx.field(default_factory=list)
     """The options ticked, when the request takes several or comes with a form."""
     responding: rx.Field[bool] = rx.field(False)
     respond_error: rx.Field[str] = rx.field("")
-    _params_schema: dict[str, Any] = {}
 
     @rx.var
     def pages(self) -> int:
@@ -180,40 +168,12 @@ class InboxState(PendingCountState):
             self.error = exc.detail
             return
         self.request = open_request(action)
-        self._params_schema = action.get("params_schema") or {}
-        self.fields = form_fields(self._params_schema)
-        self.values = default_values(self._params_schema)
+        self._draw_form(action.get("params_schema") or {})
         self.dialog_open = True
 
     @event
     def set_dialog_open(self, value: bool) -> None:
         self.dialog_open = value
-
-    @rx.var
-    def ticked(self) -> dict[str, list[str]]:
-        """The options ticked in each set of choices of the request's form."""
-        return chosen(self.fields, self.values)
-
-    @event
-    def set_value(self, name: str, value: str) -> None:
-        """Take a field's new widget text and show at once whether the schema accepts it."""
-        self._take_value(name, value)
-
-    @event
-    def set_switch(self, name: str, on: bool) -> None:
-        self._take_value(name, "true" if on else "false")
-
-    @event
-    def toggle_choice(self, name: str, option: str, on: bool) -> None:
-        self._take_value(name, toggled_choice(self.values.get(name, ""), option, on))
-
-    def _take_value(self, name: str, value: str) -> None:
-        self.values = {**self.values, name: value}
-        _, problems = form_problems(self._params_schema, self.values)
-        self.field_errors = {
-            **{k: v for k, v in self.field_errors.items() if k != name},
-            **({name: problems[name]} if name in problems else {}),
-        }
 
     @event
     def pick(self, option: str, on: bool) -> None:
@@ -282,12 +242,5 @@ class InboxState(PendingCountState):
         if problem.status == 409:
             self.respond_error = f"{CLOSED}: {problem.detail}"
             return
-        self.field_errors = field_problems(
-            {
-                k.removeprefix(FORM_PREFIX): v
-                for k, v in problem.errors.items()
-                if k.startswith(FORM_PREFIX)
-            }
-        )
-        others = [f"{k}: {v}" for k, v in problem.errors.items() if not k.startswith(FORM_PREFIX)]
-        self.respond_error = " ".join([problem.detail, *others])
+        others = self._show_api_errors(problem.errors, FORM_PREFIX)
+        self.respond_error = " ".join([problem.detail, *(f"{k}: {v}" for k, v in others.items())])

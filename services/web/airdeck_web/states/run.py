@@ -2,7 +2,8 @@
 
 Its substates add the rest and chain their own events, so this module names none of them:
 the drawer's events and live log (``states.logs``), the Gantt tab and the page's watch, which
-polls the snapshot or the Gantt (``states.gantt``), and the clear dialog (``states.clear``)."""
+polls the snapshot or the Gantt (``states.gantt``), the clear dialog (``states.clear``), and the
+run's and the drawer task's other actions (``states.run_actions``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from airdeck_web.rows import instance_row, run_row, task_row
 from airdeck_web.states.auth import AuthState
 from airdeck_web.states.event import event
 from airdeck_web.states.graph import GraphState
+from airdeck_web.version_rows import run_version
 
 MAX_INSTANCES = 200
 """The drawer lists a mapped task's first instances, at most this many (the API pages them)."""
@@ -57,6 +59,11 @@ class RunState(GraphState, AuthState):
     @rx.var
     def run_id(self) -> str:
         return str(self.router.page.params.get("run_id", ""))
+
+    @rx.var
+    def version_text(self) -> str:
+        """The DAG version the run used and the bundle that produced it (``run_version``)."""
+        return run_version(self.run)
 
     def task_path(self, *rest: str) -> tuple[str, ...]:
         """The API path, as segments, of the drawer's task (and what follows it)."""
@@ -154,14 +161,3 @@ class RunState(GraphState, AuthState):
         self.instances_total = int(body["total"])
         self.map_index = int(self.instances[0]["map_index"]) if self.instances else 0
         return True
-
-    @event
-    async def mark(self, state: str) -> None:
-        body: dict[str, Any] = {"state": state, "map_index": self.map_index}
-        try:
-            async with self.api() as api:
-                await api.orchestrator("POST", *self.task_path("state"), json=body)
-            self.action_message = f"Marked {state}."
-            await self._refresh()
-        except ApiError as exc:
-            self.action_message = exc.detail

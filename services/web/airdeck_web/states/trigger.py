@@ -10,37 +10,28 @@ import reflex as rx
 from airdeck_web.api_client import ApiError
 from airdeck_web.models import SavedConfig
 from airdeck_web.param_form import (
-    FieldRow,
     MisfitError,
-    chosen,
     conf_from_raw,
     conf_from_values,
     conf_json,
     default_values,
     field_problems,
-    form_fields,
     form_problems,
-    toggled_choice,
     values_from_conf,
     values_from_raw,
 )
 from airdeck_web.states.dag import DagState
 from airdeck_web.states.event import event
+from airdeck_web.states.params_form import ParamsFormState
 
 
-class TriggerState(DagState):
+class TriggerState(ParamsFormState, DagState):
     """The trigger dialog of /workflows/[dag_id] and the DAG's saved configs."""
 
-    fields: rx.Field[list[FieldRow]] = rx.field(default_factory=list)
-    values: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
-    """Each trigger field's widget text (airdeck_web.param_form)."""
-    field_errors: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
     dialog_open: rx.Field[bool] = rx.field(False)
     raw_mode: rx.Field[bool] = rx.field(False)
     raw_conf: rx.Field[str] = rx.field("{}")
     raw_error: rx.Field[str] = rx.field("")
-    _params_schema: dict[str, Any] = {}
-    """The schema the trigger form was drawn from (polls may refresh ``dag`` meanwhile)."""
     note: rx.Field[str] = rx.field("")
     trigger_error: rx.Field[str] = rx.field("")
     last_triggered: rx.Field[str] = rx.field("")
@@ -54,8 +45,7 @@ class TriggerState(DagState):
         self.dialog_open = False
         if not self.dag or self.dag.get("dag_id", self.dag_id) != self.dag_id:
             return
-        self._params_schema = self.dag.get("params_schema") or {}
-        self.fields = form_fields(self._params_schema)
+        self._draw_form(self.dag.get("params_schema") or {})
         self._reset_form()
         try:
             async with self.api() as api:
@@ -79,32 +69,6 @@ class TriggerState(DagState):
     @event
     def close_trigger(self) -> None:
         self.dialog_open = False
-
-    @rx.var
-    def ticked(self) -> dict[str, list[str]]:
-        """The options ticked in each set of choices of the trigger form."""
-        return chosen(self.fields, self.values)
-
-    @event
-    def set_value(self, name: str, value: str) -> None:
-        """Take a field's new widget text and show at once whether the schema accepts it."""
-        self._take_value(name, value)
-
-    @event
-    def set_switch(self, name: str, on: bool) -> None:
-        self._take_value(name, "true" if on else "false")
-
-    @event
-    def toggle_choice(self, name: str, option: str, on: bool) -> None:
-        self._take_value(name, toggled_choice(self.values.get(name, ""), option, on))
-
-    def _take_value(self, name: str, value: str) -> None:
-        self.values = {**self.values, name: value}
-        _, problems = form_problems(self._params_schema, self.values)
-        self.field_errors = {
-            **{k: v for k, v in self.field_errors.items() if k != name},
-            **({name: problems[name]} if name in problems else {}),
-        }
 
     @event
     def set_raw_mode(self, value: bool) -> None:

@@ -111,6 +111,7 @@ class WorkflowsState(DeploymentsState):
                     "next_when": d.get("next_run") or "",
                     "next_exact": exact(d.get("next_run")),
                     "tag_text": ", ".join(d.get("tags", []) + d.get("custom_tags", [])),
+                    "alert_rules": int(d.get("alert_rules") or 0),
                 },
             )
             for d in body["dags"]

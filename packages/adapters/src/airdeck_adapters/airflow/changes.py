@@ -4,6 +4,7 @@ per 100 rows (``~`` stands for every DAG and run; both API versions take these p
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import msgspec
@@ -55,11 +56,12 @@ async def runs_changed_since(
 
 
 async def tasks_failed_since(
-    client: AirflowClient, since: datetime, *, most: int = 1000
+    client: AirflowClient, since: datetime, *, most: int = 1000, dag_ids: Sequence[str] = ()
 ) -> list[FailedTask]:
-    """Every task instance that ended ``failed`` at or after ``since`` (Airflow marks one
-    failed only once its retries are spent), at most ``most``."""
+    """Every task instance (only ``dag_ids``' when given) that ended ``failed`` at or after
+    ``since`` (Airflow marks one failed only once its retries are spent), at most ``most``."""
     endpoint = client._path("dags/~/dagRuns/~/taskInstances/list")
+    only = {"dag_ids": list(dag_ids)} if dag_ids else {}
     found: list[FailedTask] = []
     while len(found) < most:
         page = await client._call(
@@ -71,6 +73,7 @@ async def tasks_failed_since(
                 "end_date_gte": since.isoformat(),
                 "page_offset": len(found),
                 "page_limit": AIRFLOW_PAGE_LIMIT,
+                **only,
             },
         )
         found += [

@@ -8,6 +8,8 @@ deployment but never its URL or credentials.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -43,6 +45,7 @@ from airdeck_adapters.airflow.wire import (
     WireHealth,
     WireLog,
     WirePlannedRuns,
+    WireRunStates,
     WireTaskCollection,
     WireTaskInstance,
     WireTaskInstanceCollection,
@@ -70,6 +73,8 @@ Params = list[tuple[str, str | int | float | bool | None]]
 
 AIRFLOW_PAGE_LIMIT = 100
 """Airflow caps ``limit`` at 100 by default (``[api] maximum_page_limit``)."""
+RUN_STATES = ("queued", "running", "success", "failed")
+"""Every state an Airflow 3 DAG run can be in."""
 TASK_INSTANCE = "dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}"
 
 
@@ -344,6 +349,45 @@ class AirflowClient:
         )
         return translate.dag(wire, self.name)
 
+    async def delete_dag(self, dag_id: str) -> None:
+        """Delete a DAG and its history from Airflow (it comes back if its file still
+        defines it)."""
+        await self._send("DELETE", self._path("dags/{dag_id}", dag_id=dag_id))
+
+    # -- connections and variables (connector secrets) ------------------------------------------
+
+    async def put_variable(self, key: str, value: str, description: str | None = None) -> None:
+        """Create or replace a Variable (the service account needs Airflow's "op" role)."""
+        body = {"key": key, "value": value, "description": description}
+        try:
+            await self._send("PATCH", self._path("variables/{key}", key=key), json=body)
+        except NotFoundError:
+            await self._send("POST", self._path("variables"), json=body)
+
+    async def delete_variable(self, key: str) -> None:
+        """Delete a Variable; one already gone is fine."""
+        with contextlib.suppress(NotFoundError):
+            await self._send("DELETE", self._path("variables/{key}", key=key))
+
+    async def put_connection(self, conn_id: str, fields: dict[str, Any]) -> None:
+        """Create or replace a connection from its fields (``conn_type``, ``host``, ``login``,
+        ``password``, ``port``, ``schema``, ``extra``)."""
+        body = {"connection_id": conn_id, **fields}
+        try:
+            await self._send(
+                "PATCH", self._path("connections/{conn_id}", conn_id=conn_id), json=body
+            )
+        except NotFoundError:
+            await self._send("POST", self._path("connections"), json=body)
+
+    async def connection_exists(self, conn_id: str) -> bool:
+        """Whether Airflow has a connection of that id."""
+        try:
+            await self._send("GET", self._path("connections/{conn_id}", conn_id=conn_id))
+        except NotFoundError:
+            return False
+        return True
+
     # -- runs -----------------------------------------------------------------------------------
 
     async def list_runs(
@@ -434,11 +478,13 @@ class AirflowClient:
         return latest
 
     async def runs_started_between(
-        self, start: datetime, end: datetime, *, most: int = 2000
+        self, start: datetime, end: datetime, *, most: int = 2000, dag_ids: Sequence[str] = ()
     ) -> tuple[list[DagRun], bool]:
-        """Every DAG's runs started in ``[start, end]``, oldest first, at most ``most`` of them,
-        and whether more were left out. One call per 100 runs (Airflow's batch list, which both
-        API versions read with the same body); the later pages are read together."""
+        """Every DAG's runs (only ``dag_ids``' when given) started in ``[start, end]``, oldest
+        first, at most ``most`` of them, and whether more were left out. One call per 100 runs
+        (Airflow's batch list, which both API versions read with the same body); the later
+        pages are read together."""
+        only = {"dag_ids": list(dag_ids)} if dag_ids else {}
 
         async def part(offset: int) -> WireDagRunCollection:
             return await self._call(
@@ -451,6 +497,7 @@ class AirflowClient:
                     "order_by": "start_date",
                     "page_offset": offset,
                     "page_limit": AIRFLOW_PAGE_LIMIT,
+                    **only,
                 },
             )
 
@@ -970,17 +1017,42 @@ class AirflowClient:
         return translate.backfill(wire, self.name)
 
     async def list_backfills(
-        self, dag_id: str, *, offset: int = 0, limit: int = 20
+        self, dag_id: str, *, offset: int = 0, limit: int = 20, newest_first: bool = False
     ) -> tuple[list[Backfill], int]:
-        """One page of a DAG's backfills, oldest first, and how many it has."""
+        """One page of a DAG's backfills, oldest first (or newest first), and how many it has."""
         self._require("backfills")
+        order = "-id" if newest_first else "id"
         page = await self._call(
             "GET",
             self._path("backfills"),
             WireBackfillCollection,
-            params=[("dag_id", dag_id), ("offset", offset), ("limit", limit), ("order_by", "id")],
+            params=[("dag_id", dag_id), ("offset", offset), ("limit", limit), ("order_by", order)],
         )
         return [translate.backfill(w, self.name) for w in page.backfills], page.total_entries
+
+    async def backfill_run_states(
+        self, dag_id: str, from_date: datetime, to_date: datetime
+    ) -> dict[str, int]:
+        """How many of the DAG's backfill runs due in ``[from_date, to_date]`` are in each
+        state: one read when they fit a page, else a count per state."""
+        self._require("backfills")
+        endpoint = self._path("dags/{dag_id}/dagRuns", dag_id=dag_id)
+        base: Params = [
+            ("run_type", "backfill"),
+            ("logical_date_gte", from_date.isoformat()),
+            ("logical_date_lte", to_date.isoformat()),
+        ]
+
+        async def read(extra: Params, limit: int) -> WireRunStates:
+            return await self._call(
+                "GET", endpoint, WireRunStates, params=[*base, *extra, ("limit", limit)]
+            )
+
+        first = await read([], AIRFLOW_PAGE_LIMIT)
+        if len(first.dag_runs) >= first.total_entries:
+            return dict(Counter(run.state or "none" for run in first.dag_runs))
+        pages = await asyncio.gather(*(read([("state", s)], 0) for s in RUN_STATES))
+        return {state: page.total_entries for state, page in zip(RUN_STATES, pages, strict=True)}
 
     async def get_backfill(self, backfill_id: int) -> Backfill:
         """One backfill, by its id."""

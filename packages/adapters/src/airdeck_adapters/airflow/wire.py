@@ -212,6 +212,17 @@ class WireBackfillCollection(msgspec.Struct):
     total_entries: int
 
 
+class WireRunState(msgspec.Struct):
+    state: str | None = None
+
+
+class WireRunStates(msgspec.Struct):
+    """A page of runs read for their states alone."""
+
+    dag_runs: list[WireRunState]
+    total_entries: int
+
+
 class WirePlannedRun(msgspec.Struct):
     logical_date: datetime | None = None
     partition_key: str | None = None

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from advanced_alchemy.exceptions import DuplicateKeyError
 from advanced_alchemy.filters import LimitOffset
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
@@ -14,6 +15,7 @@ from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import select, update
 
 from airdeck_adapters.db.models import AlertCursor, AlertDelivery, AlertRuleRow
+from airdeck_domain.alerts.rules import Selector
 
 PENDING = "pending"
 SENDING = "sending"
@@ -37,6 +39,13 @@ class AlertRuleService(SQLAlchemyAsyncRepositoryService[AlertRuleRow]):
         """Every rule, oldest first."""
         rows = await self.get_many(order_by=[(AlertRuleRow.created_at, False)])
         return list(rows)
+
+    async def selectors(self) -> list[Selector]:
+        """What every rule watches (its selector alone, the table's one column read)."""
+        result = await self.repository.session.execute(select(AlertRuleRow.definition))
+        return [
+            msgspec.convert(definition["selector"], Selector) for definition in result.scalars()
+        ]
 
     async def fired(self, rule_ids: Sequence[UUID], when: datetime) -> None:
         """Note that these rules fired at ``when``."""

@@ -189,3 +189,24 @@ class AlertCursor(UUIDAuditBase):
     deployment: Mapped[str] = mapped_column(String(DEPLOYMENT))
     read_until: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     unhealthy_since: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+
+
+class ConnectorRow(UUIDAuditBase):
+    """A no-code API connector (``airdeck_domain.connectors.spec``): its ``definition`` as
+    JSON, the ``version`` its spec carries (one more on every change of the definition), the
+    names of its secrets (their values live in Airflow, never here) and the pause it asked
+    for. Its DAG is ``connector_<slug>`` in ``deployment``."""
+
+    __tablename__ = "connectors"
+    __table_args__ = (UniqueConstraint("deployment", "slug"),)
+
+    deployment: Mapped[str] = mapped_column(String(DEPLOYMENT))
+    slug: Mapped[str] = mapped_column(String(63))
+    name: Mapped[str] = mapped_column(String(128))
+    definition: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    secret_names: Mapped[list[str]] = mapped_column(JsonB, default=list)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused_upon_creation: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[str] = mapped_column(String(USER_ID))
+    updated_by: Mapped[str] = mapped_column(String(USER_ID))

@@ -288,7 +288,8 @@ def _slow_runs(
         )
 
 
-def _zone(name: str) -> ZoneInfo:
+def zone_of(name: str) -> ZoneInfo:
+    """The IANA time zone ``name``, or UTC for a name that is none."""
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -303,7 +304,8 @@ def runs_on(facts: DagFacts, day: date, zone: ZoneInfo) -> bool:
         return False
     start = datetime.combine(day, datetime.min.time(), zone)
     end = datetime.combine(day + timedelta(days=1), datetime.min.time(), zone)
-    ticks = croniter(expression, (start - timedelta(seconds=1)).astimezone(_zone(facts.timezone)))
+    local = zone_of(facts.timezone)
+    ticks = croniter(expression, (start - timedelta(seconds=1)).astimezone(local))
     tick: datetime = ticks.get_next(datetime)
     return tick < end
 
@@ -311,7 +313,7 @@ def runs_on(facts: DagFacts, day: date, zone: ZoneInfo) -> bool:
 def _missed_deadlines(
     rule: AlertRule, condition: Deadline, seen: Observation, dags: Sequence[DagFacts]
 ) -> Iterator[AlertEvent]:
-    zone = _zone(condition.timezone)
+    zone = zone_of(condition.timezone)
     local = seen.now.astimezone(zone)
     deadline = datetime.combine(local.date(), condition.time_of_day(), zone)
     day_start = datetime.combine(local.date(), datetime.min.time(), zone)
@@ -354,7 +356,8 @@ def last_tick(facts: DagFacts, before: datetime) -> datetime | None:
     expression = cron_of(facts.schedule)
     if facts.is_paused or expression is None:
         return None
-    ticks = croniter(expression, (before + timedelta(seconds=1)).astimezone(_zone(facts.timezone)))
+    local = zone_of(facts.timezone)
+    ticks = croniter(expression, (before + timedelta(seconds=1)).astimezone(local))
     tick: datetime = ticks.get_prev(datetime)
     return tick
 

@@ -222,7 +222,7 @@ def url_problem(url: str, *, allow_private: bool) -> str | None:
     if not host:
         return "has no host"
     if parts.username or parts.password:
-        return "must not carry credentials (put a secret in the channel instead)"
+        return "must not carry credentials (put them in a secret instead)"
     if allow_private:
         return None
     lowered = host.lower().rstrip(".")

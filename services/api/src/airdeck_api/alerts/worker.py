@@ -11,6 +11,8 @@ import logging
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from datetime import datetime, timedelta
+from os import getpid
+from pathlib import Path
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,6 +22,7 @@ from airdeck_adapters.airflow.changes import runs_changed_since, tasks_failed_si
 from airdeck_adapters.db.alert_services import AlertCursorService
 from airdeck_adapters.db.services import PipelineMetadataService
 from airdeck_api.alerts.delivery import Clock, Deliveries, load_rules, utc_now
+from airdeck_api.alerts.heartbeat import Heartbeat, beat
 from airdeck_domain.alerts.evaluation import (
     AlertEvent,
     DagFacts,
@@ -80,14 +83,20 @@ class AlertWorker:
         self._zones: dict[DagKey, str] = {}
         self._listed: dict[str, tuple[datetime, list[Dag]]] = {}
 
-    async def run_forever(self, interval: float, stop: asyncio.Event) -> None:
+    async def run_forever(
+        self, interval: float, stop: asyncio.Event, heartbeat: Path | None = None
+    ) -> None:
         """Run cycles ``interval`` seconds apart until ``stop`` is set; a failed cycle is
-        logged and the next one runs as planned."""
+        logged and the next one runs as planned. Each cycle that finished is recorded at
+        ``heartbeat`` (``airdeck worker --check`` reads it)."""
         while not stop.is_set():
             try:
                 report = await self.cycle()
                 if report.events or report.sent or report.failed:
                     logger.info("alert cycle: %s", msgspec.json.encode(report).decode())
+                if heartbeat is not None:
+                    done = Heartbeat(finished_at=utc_now(), interval=interval, pid=getpid())
+                    beat(heartbeat, done)
             except Exception:
                 logger.exception("alert cycle failed")
             with suppress(TimeoutError):

@@ -14,22 +14,49 @@ from airdeck_adapters.airflow import Deployments
 from airdeck_adapters.alerts.channels import Channels
 from airdeck_adapters.db import migrate
 from airdeck_adapters.db.engine import create_engine
-from airdeck_api.alerts.delivery import Deliveries
+from airdeck_api.alerts.delivery import Deliveries, utc_now
+from airdeck_api.alerts.heartbeat import heartbeat_path, last_beat, unhealthy_reason
 from airdeck_api.alerts.worker import AlertWorker
 from airdeck_api.cli.configuration import settings_or_exit
-from airdeck_api.cli.exit_codes import BadSetup
+from airdeck_api.cli.exit_codes import BadSetup, ExitCode
 from airdeck_api.log_config import configure_logging
 from airdeck_api.settings import Settings
 
 
 @click.command(name="worker")
 @click.option("--once", is_flag=True, help="Run one cycle and exit (for cron or a check).")
-def worker_command(once: bool) -> None:
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Exit 0 when this host's worker finished a cycle lately (three intervals, 30 s at "
+    "least), else 1 saying why: a container health check.",
+)
+def worker_command(once: bool, check: bool) -> None:
     """Evaluate the alert rules every AIRDECK_ALERTS_INTERVAL seconds and deliver what fires.
-    Run one worker per product DB; a restarted worker picks up where the last one stopped."""
+    Run one worker per product DB (two are safe, each reads Airflow); a restarted worker
+    picks up where the last one stopped."""
+    if once and check:
+        raise click.UsageError("--once runs a cycle and --check reads the heartbeat: give one")
     settings = settings_or_exit()
+    if check:
+        check_heartbeat(settings)
+        return
     configure_logging(settings.observability.log_format)
     asyncio.run(run_worker(settings, once=once))
+
+
+def check_heartbeat(settings: Settings) -> None:
+    """Say how recently this host's worker finished a cycle; exit 1 when too long ago."""
+    path = heartbeat_path(settings.storage.data_dir)
+    heartbeat = last_beat(path)
+    reason = unhealthy_reason(heartbeat, utc_now())
+    if reason is not None or heartbeat is None:
+        click.echo(f"unhealthy: {reason} ({path})", err=True)
+        raise click.exceptions.Exit(ExitCode.FAILED)
+    click.echo(
+        f"healthy: the worker (pid {heartbeat.pid}) finished a cycle at "
+        f"{heartbeat.finished_at.isoformat(timespec='seconds')}"
+    )
 
 
 async def run_worker(settings: Settings, *, once: bool = False) -> None:
@@ -71,7 +98,9 @@ async def run_worker(settings: Settings, *, once: bool = False) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with suppress(NotImplementedError):
                 loop.add_signal_handler(sig, stop.set)
-        await worker.run_forever(alerts.interval, stop)
+        await worker.run_forever(
+            alerts.interval, stop, heartbeat=heartbeat_path(settings.storage.data_dir)
+        )
     finally:
         await channels.aclose()
         await deployments.aclose()

@@ -1,26 +1,30 @@
 """``/alerts/rules``: alert rules (README, "Alerts"): list, read, create, replace, delete,
-mute, snooze, send a test message, and each rule's delivery history. Reads need ``dags:read``
+mute, snooze, send a test message, each rule's delivery history, and a preview of how often a
+rule would have fired. Reads need ``dags:read``
 on what the rule watches, changes ``alerts:write``; every change is audited."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from airdeck_api.controllers.paging import Page
+from airdeck_api.alerts.history import RuleHistory
+from airdeck_api.controllers.paging import Limit, Page
 from airdeck_api.injection import Injected
 from airdeck_api.problems import PROBLEM_RESPONSES
+from airdeck_api.ratelimit import RATE_LIMIT_OPT
 from airdeck_api.schemas.alerts import (
     DeliveryPage,
     MuteBody,
     RuleBody,
     RulePage,
+    RulePreview,
     RuleView,
     SnoozeBody,
     TestMessages,
@@ -58,7 +62,9 @@ def provide_alerts(
     )
 
 
-Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1-100")]
+def provide_history(state: State, db_session: Injected[AsyncSession]) -> RuleHistory:
+    """The Airflow history a rule's preview replays, read through the shared cache."""
+    return RuleHistory(state.deployments.get, state.cache, db_session)
 
 
 class AlertController(Controller):
@@ -101,6 +107,29 @@ class AlertController(Controller):
             return await alerts.create(data)
 
         return await idempotency.once(data, RuleView, 201, create)
+
+    @post(
+        "/preview",
+        operation_id="previewAlertRule",
+        # A form previews as it is typed in, and a preview changes nothing: a read's budget.
+        opt={"permission": "alerts:write", RATE_LIMIT_OPT: "reads"},
+        responses=PROBLEM_RESPONSES,
+        status_code=200,
+        dependencies={"history": Provide(provide_history, sync_to_thread=False)},
+    )
+    async def preview(
+        self,
+        data: JSONBody[RuleBody],
+        alerts: Injected[AlertService],
+        history: Injected[RuleHistory],
+    ) -> RulePreview:
+        """How often a rule (the body ``POST /alerts/rules`` takes, checked the same way, with
+        the same 400s) would have fired in the last 30 days, and for what: its conditions
+        replayed over the Airflow history of the DAGs it covers. A condition history cannot
+        tell about (an Airflow component's health) is named in ``not_replayed``; with no other
+        condition, ``fired`` is null. Nothing is stored."""
+        spec = await alerts.previewable(data)
+        return await history.preview(spec, alerts.deployments)
 
     @get(
         "/{rule_id:uuid}",

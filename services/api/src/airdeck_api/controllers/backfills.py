@@ -8,7 +8,7 @@ from typing import Annotated
 from litestar import Controller, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from airdeck_api.controllers.paging import Page
+from airdeck_api.controllers.paging import Limit, Page
 from airdeck_api.injection import Injected
 from airdeck_api.problems import PROBLEM_RESPONSES
 from airdeck_api.schemas.backfills import BackfillBody, BackfillPauseBody, BackfillPlan
@@ -34,10 +34,14 @@ class BackfillController(Controller):
         dag_id: FromPath[str],
         backfills: Injected[BackfillService],
         page: Page = 1,
-        limit: Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1-100")] = 20,
+        limit: Limit = 20,
+        newest_first: Annotated[
+            bool, QueryParameter(description="List the newest backfills first")
+        ] = False,
     ) -> BackfillPage:
-        """A page of the DAG's backfills, oldest first."""
-        return await backfills.page(dag_id, page=page, limit=limit)
+        """A page of the DAG's backfills, oldest first (or newest first), each with its
+        progress: its runs by state, how many it has and how many ended."""
+        return await backfills.page(dag_id, page=page, limit=limit, newest_first=newest_first)
 
     @post(
         "/dry-run",
@@ -89,7 +93,7 @@ class BackfillController(Controller):
         backfill_id: FromPath[int],
         backfills: Injected[BackfillService],
     ) -> Backfill:
-        """One backfill of the DAG."""
+        """One backfill of the DAG, with its progress."""
         return await backfills.get(dag_id, backfill_id)
 
     @patch(

@@ -8,7 +8,7 @@ from typing import Annotated
 from litestar import Controller, get
 from litestar.params import FromPath, QueryParameter
 
-from airdeck_api.controllers.paging import Page
+from airdeck_api.controllers.paging import NO_CONTROL_CHARACTERS, Limit, Page
 from airdeck_api.injection import Injected
 from airdeck_api.problems import PROBLEM_RESPONSES
 from airdeck_api.schemas.dags import DagEnvelope
@@ -36,10 +36,6 @@ LastRuns = Annotated[
         name="runs", ge=1, le=MAX_RUNS, description=f"How many of the last runs, 1-{MAX_RUNS}"
     ),
 ]
-
-
-NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f]*$"
-"""Text parameters passed on to Airflow: it answers 500 to control characters such as NUL."""
 
 
 def plain_texts(name: str, values: list[str] | None) -> tuple[str, ...]:
@@ -72,7 +68,7 @@ class DagController(Controller):
             ),
         ] = None,
         page: Page = 1,
-        limit: Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1-100")] = 25,
+        limit: Limit = 25,
         search: Annotated[
             str | None,
             QueryParameter(

@@ -9,7 +9,7 @@ from typing import Annotated
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from airdeck_api.controllers.paging import Page
+from airdeck_api.controllers.paging import NO_CONTROL_CHARACTERS, Limit, Page
 from airdeck_api.injection import Injected
 from airdeck_api.problems import PROBLEM_RESPONSES
 from airdeck_api.schemas.required_actions import RequiredActionCount, RespondBody
@@ -21,7 +21,12 @@ MapIndex = Annotated[
     int, QueryParameter(ge=-1, description="The mapped instance's index (-1: not mapped)")
 ]
 DagFilter = Annotated[
-    str | None, QueryParameter(min_length=1, description="Only this DAG's requests")
+    str | None,
+    QueryParameter(
+        min_length=1,
+        pattern=NO_CONTROL_CHARACTERS,
+        description="Only this DAG's requests (no control characters)",
+    ),
 ]
 StateFilter = Annotated[
     ActionState,
@@ -48,7 +53,7 @@ class RequiredActionController(Controller):
         self,
         required_actions: Injected[RequiredActionService],
         page: Page = 1,
-        limit: Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1-100")] = 25,
+        limit: Limit = 25,
         dag_id: DagFilter = None,
         wanted: StateFilter = "pending",
     ) -> RequiredActionPage:

@@ -9,8 +9,9 @@ from typing import Annotated
 import msgspec
 
 from airdeck_api.schemas.strict import Strict
+from airdeck_domain.alerts.preview import Preview
 from airdeck_domain.alerts.rules import MAX_NAME, Channel, Condition, Email, Selector, Webhook
-from airdeck_domain.models import Page
+from airdeck_domain.models import Page, UnavailableDeployment
 
 
 class RuleBody(Strict):
@@ -113,3 +114,13 @@ class TestMessages(msgspec.Struct, kw_only=True):
     """What a test message to every channel of a rule did, one delivery per channel."""
 
     deliveries: list[DeliveryView]
+
+
+class RulePreview(Preview, kw_only=True):
+    """``POST /alerts/rules/preview``: how often the rule would have fired in the last 30 days
+    (``fired``: null when none of its conditions can be replayed from history, each such one
+    named in ``not_replayed``), the newest firings (kind, DAG, run, task, when, why), how many
+    DAGs it covers, whether the history read was cut short (``truncated``: the count is then a
+    lower bound), and the deployments that could not be read (their DAGs left out)."""
+
+    unavailable: list[UnavailableDeployment] = msgspec.field(default_factory=list)

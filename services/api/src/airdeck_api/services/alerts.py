@@ -196,27 +196,45 @@ class AlertService:
 
     # -- checks -----------------------------------------------------------------------------
 
-    async def _checked(self, body: RuleBody, action: str, previous: RuleSpec | None) -> RuleSpec:
-        """The rule as it will be stored (a DAG selector pinned to a deployment, secrets kept),
-        once the caller may write it and it passed every check; a failed check is audited."""
+    async def previewable(self, body: RuleBody) -> RuleSpec:
+        """The rule a preview replays, checked as a new one is (403 without ``alerts:write`` on
+        what it watches, 400 with ``errors`` per field); nothing is audited, as a preview
+        changes nothing."""
+        spec = self._spec(body, previous=None)
+        if not await self._may_write(spec.selector):
+            raise ForbiddenError(_missing_write(spec.selector))
+        errors = await self._errors(spec)
+        if errors:
+            raise InvalidInputError(_invalid(errors), errors=errors)
+        return spec
+
+    def _spec(self, body: RuleBody, previous: RuleSpec | None) -> RuleSpec:
+        """The rule as it would be stored: a DAG selector pinned to a deployment, the secrets
+        of unchanged webhooks kept."""
         selector = body.selector
         if selector.dag_id and selector.deployment is None:
             selector = msgspec.structs.replace(selector, deployment=self.default_deployment)
         channels = _keep_secrets(body.channels, previous.channels if previous else [])
-        spec = RuleSpec(
+        return RuleSpec(
             name=body.name, selector=selector, conditions=body.conditions, channels=channels
         )
-        async with self.audit.refusals(self.actor, action, *_where(selector)):
-            if not await self._may_write(selector):
-                raise ForbiddenError(
-                    f"Missing permission 'alerts:write' on every DAG of {selector.describe()}"
-                )
+
+    async def _errors(self, spec: RuleSpec) -> dict[str, str]:
         errors = rule_errors(spec, allow_private=self.settings.allow_private_urls)
         errors.update(await self._lookup_errors(spec))
+        return errors
+
+    async def _checked(self, body: RuleBody, action: str, previous: RuleSpec | None) -> RuleSpec:
+        """The rule as it will be stored (see ``_spec``), once the caller may write it and it
+        passed every check; a failed check is audited."""
+        spec = self._spec(body, previous)
+        selector = spec.selector
+        async with self.audit.refusals(self.actor, action, *_where(selector)):
+            if not await self._may_write(selector):
+                raise ForbiddenError(_missing_write(selector))
+        errors = await self._errors(spec)
         if errors:
-            message = "The alert rule is invalid: " + "; ".join(
-                f"{k} {v}" for k, v in errors.items()
-            )
+            message = _invalid(errors)
             await self.audit.record(
                 self.actor,
                 action,
@@ -297,13 +315,19 @@ class AlertService:
         selector = rule_of(row).spec.selector
         async with self.audit.refusals(self.actor, action, *_where(selector)):
             if not await self._may_write(selector):
-                raise ForbiddenError(
-                    f"Missing permission 'alerts:write' on every DAG of {selector.describe()}"
-                )
+                raise ForbiddenError(_missing_write(selector))
         return row
 
     def _action(self, action: str, selector: Selector, details: dict[str, Any]) -> Any:
         return self.audit.action(self.actor, action, *_where(selector), details=details)
+
+
+def _missing_write(selector: Selector) -> str:
+    return f"Missing permission 'alerts:write' on every DAG of {selector.describe()}"
+
+
+def _invalid(errors: dict[str, str]) -> str:
+    return "The alert rule is invalid: " + "; ".join(f"{k} {v}" for k, v in errors.items())
 
 
 def _where(selector: Selector) -> tuple[str, str | None]:

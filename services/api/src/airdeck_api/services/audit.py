@@ -64,6 +64,11 @@ ACTIONS = frozenset(
         "mute_alert_rule",
         "snooze_alert_rule",
         "test_alert_rule",
+        "create_connector",
+        "update_connector",
+        "delete_connector",
+        "pause_connector",
+        "unpause_connector",
     }
 )
 

@@ -3,18 +3,23 @@ audited, the conf checked against the DAG's params as a trigger's is."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
+
+import msgspec
 
 from airdeck_api.schemas.backfills import BackfillBody, BackfillPlan
 from airdeck_api.services.actions import after_the_fact
 from airdeck_api.services.context import RequestContext
 from airdeck_api.services.dags import DagService
 from airdeck_api.services.run_conf import conf_errors, conf_refused
-from airdeck_domain.backfills import Backfill, BackfillPage, range_errors
+from airdeck_domain.backfills import Backfill, BackfillPage, progress_of, range_errors
 from airdeck_domain.errors import InvalidInputError, NotFoundError
 
 CHANGES = {"pause": "pause_backfill", "unpause": "unpause_backfill", "cancel": "cancel_backfill"}
 """Each change of a backfill → the action its audit row names."""
+PROGRESS_READS_AT_ONCE = 4
+"""Backfills whose progress a page reads from Airflow at once."""
 
 
 class BackfillService:
@@ -31,19 +36,37 @@ class BackfillService:
     def deployment(self) -> str:
         return self.airflow.name
 
-    async def page(self, dag_id: str, *, page: int, limit: int) -> BackfillPage:
-        """One page of a DAG's backfills the caller may read, oldest first."""
+    async def page(
+        self, dag_id: str, *, page: int, limit: int, newest_first: bool = False
+    ) -> BackfillPage:
+        """One page of a DAG's backfills the caller may read, oldest first (or newest first),
+        each with its progress."""
         await self.access.require("dags:read", dag_id)
         items, total = await self.airflow.list_backfills(
-            dag_id, offset=(page - 1) * limit, limit=limit
+            dag_id, offset=(page - 1) * limit, limit=limit, newest_first=newest_first
         )
-        return BackfillPage(items=items, total=total, page=page, limit=limit)
+        gate = asyncio.Semaphore(PROGRESS_READS_AT_ONCE)
+
+        async def with_progress(backfill: Backfill) -> Backfill:
+            async with gate:
+                return await self._with_progress(backfill)
+
+        shown = await asyncio.gather(*(with_progress(b) for b in items))
+        return BackfillPage(items=list(shown), total=total, page=page, limit=limit)
 
     async def get(self, dag_id: str, backfill_id: int) -> Backfill:
-        """One backfill of the DAG (404 for an id that is another DAG's: its DAG decides who
-        may see and change it)."""
+        """One backfill of the DAG, with its progress (404 for an id that is another DAG's:
+        its DAG decides who may see and change it)."""
         await self.access.require("dags:read", dag_id)
-        return await self._of_dag(dag_id, backfill_id)
+        return await self._with_progress(await self._of_dag(dag_id, backfill_id))
+
+    async def _with_progress(self, backfill: Backfill) -> Backfill:
+        """``backfill`` with its progress: the DAG's backfill runs due in its range (a later
+        backfill of the same dates takes over the runs it runs again)."""
+        states = await self.airflow.backfill_run_states(
+            backfill.dag_id, backfill.from_date, backfill.to_date
+        )
+        return msgspec.structs.replace(backfill, progress=progress_of(states))
 
     async def _of_dag(self, dag_id: str, backfill_id: int) -> Backfill:
         try:

@@ -149,6 +149,21 @@ class DagCatalog:
 
         return await self.cache.read(caching.dag_detail(self.airflow.name, dag_id), DagDetail, load)
 
+    async def timezones(self, dag_ids: Sequence[str]) -> dict[str, str]:
+        """The time zone each DAG's schedule reads in (from its detail), kept for minutes
+        (``caching.dag_timezone``); the details not kept are read at once."""
+        name = self.airflow.name
+        rules = {dag_id: caching.dag_timezone(name, dag_id) for dag_id in dag_ids}
+        if not rules:
+            return {}
+
+        async def load(missing: Sequence[str]) -> dict[str, _Zone]:
+            details = await asyncio.gather(*(self.detail(d) for d in missing))
+            return {d.dag_id: _Zone(name=d.timezone or "UTC") for d in details}
+
+        zones = await self.cache.read_many(rules, _Zone, load)
+        return {dag_id: zone.name for dag_id, zone in zones.items()}
+
     async def version(self, dag_id: str) -> int | None:
         """The DAG's latest version number (None when Airflow does not version it)."""
         dag = await self.detail(dag_id)
@@ -318,3 +333,7 @@ class _Tasks(msgspec.Struct):
 
 class _Dags(msgspec.Struct):
     items: list[Dag]
+
+
+class _Zone(msgspec.Struct):
+    name: str

@@ -221,9 +221,16 @@ class AirflowPort(Protocol):
         ...
 
     async def list_backfills(
-        self, dag_id: str, *, offset: int = 0, limit: int = 20
+        self, dag_id: str, *, offset: int = 0, limit: int = 20, newest_first: bool = False
     ) -> tuple[list[Backfill], int]:
-        """One page of a DAG's backfills, oldest first, and how many it has."""
+        """One page of a DAG's backfills, oldest first (or newest first), and how many it has."""
+        ...
+
+    async def backfill_run_states(
+        self, dag_id: str, from_date: datetime, to_date: datetime
+    ) -> dict[str, int]:
+        """How many of the DAG's backfill runs due in ``[from_date, to_date]`` are in each
+        state."""
         ...
 
     async def get_backfill(self, backfill_id: int) -> Backfill:

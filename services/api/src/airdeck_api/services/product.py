@@ -7,8 +7,10 @@ from collections.abc import Sequence
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from airdeck_adapters.db.alert_services import AlertRuleService
 from airdeck_adapters.db.models import PipelineMetadata
 from airdeck_adapters.db.services import FavoriteService, PipelineMetadataService
+from airdeck_domain.alerts.rules import Selector
 from airdeck_domain.models import Dag, DagDetail
 from airdeck_domain.rbac import DagScope
 
@@ -44,6 +46,12 @@ def merge(dag: Dag, meta: PipelineMetadata | None, favorite: bool) -> Dag:
     )
 
 
+def with_alert_rules(dag: Dag, selectors: Sequence[Selector]) -> Dag:
+    """A DAG (product data merged) with how many of the rules' ``selectors`` watch it."""
+    scope = scope_of(dag)
+    return msgspec.structs.replace(dag, alert_rules=sum(s.matches(scope) for s in selectors))
+
+
 class ProductData:
     """Product metadata and favorites for one deployment, in one request's DB session."""
 
@@ -51,9 +59,15 @@ class ProductData:
         self.deployment = deployment
         self.metadata = PipelineMetadataService(session=session)
         self.favorites = FavoriteService(session=session)
+        self.alert_rules = AlertRuleService(session=session)
 
     async def annotate(self, dags: Sequence[Dag], user_id: str) -> list[Dag]:
-        """The DAGs with environment, owner team, custom tags and ``is_favorite`` filled."""
+        """The DAGs with environment, owner team, custom tags, ``is_favorite`` and
+        ``alert_rules`` filled (from the product DB: no Airflow call)."""
         metas = await self.metadata.for_dags(self.deployment, [d.dag_id for d in dags])
         favorites = await self.favorites.dag_ids(self.deployment, user_id)
-        return [merge(d, metas.get(d.dag_id), d.dag_id in favorites) for d in dags]
+        selectors = await self.alert_rules.selectors() if dags else []
+        return [
+            with_alert_rules(merge(d, metas.get(d.dag_id), d.dag_id in favorites), selectors)
+            for d in dags
+        ]

@@ -3,8 +3,7 @@ runs in the window and their expected ones, laid out by the domain."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import msgspec
@@ -85,10 +84,6 @@ class _Runs(msgspec.Struct):
     truncated: bool
 
 
-class _Zone(msgspec.Struct):
-    name: str
-
-
 class CalendarService:
     """The calendar for one deployment. Cold, it costs Airflow the DAG list (shared with the
     DAG list's cache), one read per 100 runs in the window, and one detail read per scheduled
@@ -109,7 +104,7 @@ class CalendarService:
         user = self.access.principal.subject
         every = await self.product.annotate(await self.catalog.every_dag(DagQuery()), user)
         dags = [d for d in every if self._matches(d, query)]
-        zones = await self._timezones([d.dag_id for d in dags if self._predictable(d)])
+        zones = await self.catalog.timezones([d.dag_id for d in dags if self._predictable(d)])
         runs = await self._runs(window.start, window.end)
         laid_out = calendar(
             window,
@@ -142,19 +137,6 @@ class CalendarService:
     @staticmethod
     def _predictable(dag: Dag) -> bool:
         return not dag.is_paused and cron_of(dag.schedule) is not None
-
-    async def _timezones(self, dag_ids: Sequence[str]) -> dict[str, str]:
-        name = self.airflow.name
-        rules = {dag_id: caching.dag_timezone(name, dag_id) for dag_id in dag_ids}
-        if not rules:
-            return {}
-
-        async def load(missing: Sequence[str]) -> dict[str, _Zone]:
-            details = await asyncio.gather(*(self.catalog.detail(d) for d in missing))
-            return {d.dag_id: _Zone(name=d.timezone or "UTC") for d in details}
-
-        zones = await self.cache.read_many(rules, _Zone, load)
-        return {dag_id: zone.name for dag_id, zone in zones.items()}
 
     async def _runs(self, start: datetime, end: datetime) -> _Runs:
         rule = caching.runs_started_between(
