@@ -2,10 +2,16 @@
 connector created through the API becomes a DAG (``pending`` until then), runs on its schedule
 and on a trigger through Airdeck, loads its mapped rows (upserted: a second run adds none);
 editing the schedule moves the next run; deleting removes the DAG; a source failing on its
-second page fails the run with a clear message in the log and loads nothing."""
+second page fails the run with a clear message in the log and loads nothing.
+
+Their product DB is a PostgreSQL database of their own, as in production: Airflow's tasks write
+into it from their own processes (a SQLite file shared that way is the demo's, covered by the
+browser test)."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,23 +21,69 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import pytest
 from croniter import croniter
+from litestar import Litestar
 
+from airdeck_adapters.db import migrate
 from tests.integration.connectors.conftest import (
     CONNECTORS,
     Client,
     eventually,
     people_connector,
-    product_rows,
     unique,
 )
 from tests.support.airflow_runs import client as airflow_client
 from tests.support.airflow_runs import task_instances, wait_for_run
 from tests.support.databases import temporary_database
+from tests.support.people import Person, client_as
 
 pytestmark = pytest.mark.integration
 BUILT = 180.0
 """How long the DAG processor may take to build or drop a DAG on a busy machine (its file is
 parsed every 30 s)."""
+
+
+@pytest.fixture(scope="module")
+def product_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated PostgreSQL product DB of this module's own."""
+    with temporary_database("postgresql", tmp_path_factory.mktemp("product")) as url:
+        migrate.upgrade(url)
+        yield url
+
+
+@pytest.fixture
+async def client(
+    make_app: Callable[..., Litestar],
+    connector_env: dict[str, str],
+    product_database: str,
+    person: Person,
+    airflow: Any,
+) -> AsyncIterator[Client]:
+    """The API on this module's product DB, through a product connection of its own in
+    Airflow; what the test left behind is deleted."""
+    conn_id = f"airdeck_product_pg_{uuid.uuid4().hex[:8]}"
+    app = make_app(
+        **{
+            **connector_env,
+            "AIRDECK_DATABASE_URL": product_database,
+            "AIRDECK_CONNECTORS_PRODUCT_CONN_ID": conn_id,
+        }
+    )
+    async with client_as(person, app, timeout=120) as test_client:
+        yield test_client
+        listed = await test_client.get(CONNECTORS, params={"limit": 100})
+        for connector in listed.json()["connectors"]:
+            if connector["created_by"] == person.subject:
+                await test_client.delete(f"{CONNECTORS}/{connector['id']}")
+    airflow_client(airflow).delete(f"/connections/{conn_id}")
+
+
+async def product_rows(database_url: str, table: str) -> list[dict[str, Any]]:
+    """Every row of a product-DB table, by id."""
+    connection = await asyncpg.connect(database_url.replace("+asyncpg", "", 1))
+    try:
+        return [dict(r) for r in await connection.fetch(f'SELECT * FROM "{table}" ORDER BY id')]
+    finally:
+        await connection.close()
 
 
 async def built(client: Client, connector_id: str, version: int) -> dict[str, Any]:
@@ -65,7 +117,7 @@ async def test_a_connector_runs_in_airflow_from_creation_to_deletion(
     client: Client,
     example_url: str,
     airflow: Any,
-    api_env: dict[str, str],
+    product_database: str,
     spec_files: Path,
 ) -> None:
     slug = unique("people")
@@ -80,7 +132,7 @@ async def test_a_connector_runs_in_airflow_from_creation_to_deletion(
     assert connector["pending"] is True and connector["version"] == 1
     assert "pending in Airflow" in connector["airflow"]["message"]
     # Airdeck made the table before any run, empty.
-    assert product_rows(api_env["AIRDECK_DATABASE_URL"], table) == []
+    assert await product_rows(product_database, table) == []
 
     connector = await built(client, connector["id"], 1)
     dag = airflow_client(airflow).get(f"/dags/{dag_id}/details").json()
@@ -95,12 +147,12 @@ async def test_a_connector_runs_in_airflow_from_creation_to_deletion(
         )
 
     await eventually(scheduled_success, 240, "no scheduled run succeeded")
-    rows = product_rows(api_env["AIRDECK_DATABASE_URL"], table)
+    rows = await product_rows(product_database, table)
     assert [r["id"] for r in rows] == list(range(1, 26))
     first = rows[0]
     assert first["email"] == "person1@example.com" and first["score"] == 1.5
-    assert first["active"] == 1 and first["nickname"] == "none"
-    assert first["joined"].startswith("2025-01-01 08:00:00")
+    assert first["active"] is True and first["nickname"] == "none"
+    assert first["joined"] == datetime(2025, 1, 1, 8, tzinfo=UTC)
     assert first["_airdeck_run_id"].startswith("scheduled__")
 
     # On a trigger through Airdeck: the same 25 rows, upserted.
@@ -108,7 +160,7 @@ async def test_a_connector_runs_in_airflow_from_creation_to_deletion(
     assert triggered.status_code == 201, triggered.text
     run_id = triggered.json()["run_id"]
     assert wait_for_run(airflow, dag_id, run_id, timeout=240) == "success"
-    rows = product_rows(api_env["AIRDECK_DATABASE_URL"], table)
+    rows = await product_rows(product_database, table)
     # One run (this one, or a scheduled one since) replaced all 25 rows at once.
     assert len(rows) == 25 and len({r["_airdeck_run_id"] for r in rows}) == 1
 
@@ -147,7 +199,7 @@ async def test_a_connector_runs_in_airflow_from_creation_to_deletion(
 
 
 async def test_a_failing_source_fails_the_run_and_loads_nothing(
-    client: Client, example_url: str, airflow: Any, api_env: dict[str, str]
+    client: Client, example_url: str, airflow: Any, product_database: str
 ) -> None:
     slug = unique("failing")
     body = people_connector(example_url, slug, destination={"table": slug, "mode": "append"})
@@ -168,7 +220,7 @@ async def test_a_failing_source_fails_the_run_and_loads_nothing(
         "load": "upstream_failed",
         "notify": "failed",
     }
-    assert product_rows(api_env["AIRDECK_DATABASE_URL"], connector["table"]) == []
+    assert await product_rows(product_database, connector["table"]) == []
     log = task_log(airflow, dag_id, run_id, "notify")
     assert "failed in extract" in log and "(page 2) answered 503, expected 200" in log
     assert "Nothing of this run was loaded" in log
