@@ -6,14 +6,16 @@ version and bundle the run used."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Stack, shot, sign_in
+from tests.e2e.conftest import Stack, api_token, shot, sign_in
 from tests.support.accessibility import blocking_violations
 from tests.support.changing_dag import ChangedDag, dag_changed_once
 
@@ -21,9 +23,21 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
 
 @pytest.fixture(scope="module")
-def changed(airflow: Any) -> Iterator[ChangedDag]:
+def changed(airflow: Any, stack: Stack) -> Iterator[ChangedDag]:
     with dag_changed_once(airflow) as dag:
         yield dag
+    # The shared stack's API keeps its DAG list for a while: later modules count the DAGs it
+    # lists, so wait until it no longer lists the deleted one.
+    headers = api_token(stack, "ada")
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        listed = httpx.get(
+            f"{stack.api}/api/orchestrator/dags", params={"search": dag.dag_id}, headers=headers
+        )
+        if listed.status_code == 200 and listed.json()["total"] == 0:
+            return
+        time.sleep(2)
+    pytest.fail(f"the stack's API still lists the deleted test DAG {dag.dag_id}")
 
 
 def pick(page: Page, picker: str, number: int) -> None:
