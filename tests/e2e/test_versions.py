@@ -15,6 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from airdeck_domain.caching import DAG_LIST_TTL
 from tests.e2e.conftest import Stack, api_token, shot, sign_in
 from tests.support.accessibility import blocking_violations
 from tests.support.changing_dag import ChangedDag, dag_changed_once
@@ -26,18 +27,21 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 def changed(airflow: Any, stack: Stack) -> Iterator[ChangedDag]:
     with dag_changed_once(airflow) as dag:
         yield dag
-    # The shared stack's API keeps its DAG list for a while: later modules count the DAGs it
-    # lists, so wait until it no longer lists the deleted one.
+    # Later modules count the DAGs the shared stack's API lists: wait until Airflow's list no
+    # longer has the deleted one (a search is a list page of its own, read afresh), then until
+    # every page of the list the API cached before is stale.
     headers = api_token(stack, "ada")
     deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
+    while True:
         listed = httpx.get(
             f"{stack.api}/api/orchestrator/dags", params={"search": dag.dag_id}, headers=headers
         )
         if listed.status_code == 200 and listed.json()["total"] == 0:
-            return
+            break
+        if time.monotonic() > deadline:
+            pytest.fail(f"the stack's API still lists the deleted test DAG {dag.dag_id}")
         time.sleep(2)
-    pytest.fail(f"the stack's API still lists the deleted test DAG {dag.dag_id}")
+    time.sleep(DAG_LIST_TTL + 1)
 
 
 def pick(page: Page, picker: str, number: int) -> None:
