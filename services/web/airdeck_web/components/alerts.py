@@ -8,6 +8,7 @@ from typing import Any, Literal
 import reflex as rx
 
 from airdeck_web.alert_rows import CHANNELS, COMPONENTS, CONDITIONS, LABELS
+from airdeck_web.components.confirm import confirm_dialog
 from airdeck_web.components.fields import field_label
 from airdeck_web.components.tables import data_table
 from airdeck_web.components.times import relative_time
@@ -279,32 +280,15 @@ def rule_form() -> rx.Component:
 
 def delete_dialog() -> rx.Component:
     """Asks before a rule is deleted."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete alert rule ", AlertsState.deleting_name, "?"),
-            rx.alert_dialog.description(
-                "It fires no more. Its delivery history stays; what it had not sent is dropped.",
-                size="2",
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Back", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(
-                    rx.button(
-                        "Delete rule",
-                        color_scheme="red",
-                        high_contrast=True,
-                        on_click=AlertsState.confirm_delete,
-                        id="alert-delete-confirm",
-                    )
-                ),
-                justify="end",
-                spacing="3",
-                margin_top="16px",
-            ),
-            max_width="440px",
-        ),
-        open=AlertsState.deleting != "",
+    return confirm_dialog(
+        rx.fragment("Delete alert rule ", AlertsState.deleting_name, "?"),
+        "It fires no more. Its delivery history stays; what it had not sent is dropped.",
+        "Delete rule",
+        AlertsState.confirm_delete,
+        open_=AlertsState.deleting != "",
         on_open_change=AlertsState.set_deleting_open,
+        confirm_id="alert-delete-confirm",
+        danger=True,
     )
 
 
