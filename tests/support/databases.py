@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -41,3 +43,23 @@ def temporary_database(kind: str, folder: Path) -> Iterator[str]:
         yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
     finally:
         _in_thread(lambda: _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def sqlite_files_hold(database: Path, needle: bytes) -> bool:
+    """Whether ``needle`` is anywhere in the SQLite file ``database`` or its write-ahead log.
+
+    They are read by a child process: closing any descriptor of the file in this one would
+    drop every POSIX lock this process's SQLite connections hold on it, and then another
+    process's last close checkpoints and deletes the WAL and shared memory under them
+    (sqlite.org/howtocorrupt.html, 2.2); the connections fail with "disk I/O error"."""
+    reader = (
+        "import sys, pathlib\n"
+        "needle = sys.stdin.buffer.read()\n"
+        "files = [pathlib.Path(p) for p in sys.argv[1:]]\n"
+        "sys.exit(0 if any(f.exists() and needle in f.read_bytes() for f in files) else 1)"
+    )
+    files = [str(database), f"{database}-wal"]
+    found = subprocess.run([sys.executable, "-c", reader, *files], input=needle, check=False)
+    if found.returncode not in (0, 1):
+        raise RuntimeError(f"reading {database} failed ({found.returncode})")
+    return found.returncode == 0

@@ -5,7 +5,6 @@ a run loaded into the product DB."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -97,14 +96,6 @@ def people_connector(example_url: str, slug: str, **changes: Any) -> dict[str, A
         "secrets": {"token": "s3cr3t-connector-token"},
     }
     return {**body, **changes}
-
-
-def product_rows(database_url: str, table: str) -> list[dict[str, Any]]:
-    """Every row of a product-DB table (SQLite), by id."""
-    path = database_url.split("///", 1)[1]
-    with sqlite3.connect(path) as db:
-        db.row_factory = sqlite3.Row
-        return [dict(r) for r in db.execute(f'SELECT * FROM "{table}" ORDER BY id')]
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], within: float, what: str) -> Any:

@@ -4,9 +4,9 @@ and on a trigger through Airdeck, loads its mapped rows (upserted: a second run 
 editing the schedule moves the next run; deleting removes the DAG; a source failing on its
 second page fails the run with a clear message in the log and loads nothing.
 
-Their product DB is a PostgreSQL database of their own, as in production: Airflow's tasks write
-into it from their own processes (a SQLite file shared that way is the demo's, covered by the
-browser test)."""
+Their product DB is one of this module's own: the embedded default's SQLite file, which Airflow's
+task processes write while the API holds it open, or PostgreSQL as in production where a test
+names it."""
 
 from __future__ import annotations
 
@@ -20,8 +20,10 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 import pytest
+import sqlalchemy as sa
 from croniter import croniter
 from litestar import Litestar
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from airdeck_adapters.db import migrate
 from tests.integration.connectors.conftest import (
@@ -43,9 +45,13 @@ parsed every 30 s)."""
 
 
 @pytest.fixture(scope="module")
-def product_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A migrated PostgreSQL product DB of this module's own."""
-    with temporary_database("postgresql", tmp_path_factory.mktemp("product")) as url:
+def product_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated product DB of this module's own: SQLite, or the kind a test names by
+    parametrizing this fixture."""
+    kind = getattr(request, "param", "sqlite")
+    with temporary_database(kind, tmp_path_factory.mktemp("product")) as url:
         migrate.upgrade(url)
         yield url
 
@@ -78,12 +84,18 @@ async def client(
 
 
 async def product_rows(database_url: str, table: str) -> list[dict[str, Any]]:
-    """Every row of a product-DB table, by id."""
-    connection = await asyncpg.connect(database_url.replace("+asyncpg", "", 1))
+    """Every row of a product-DB table, by id, typed as its columns say."""
+
+    def read(connection: sa.Connection) -> list[dict[str, Any]]:
+        rows = sa.Table(table, sa.MetaData(), autoload_with=connection)
+        return [dict(r._mapping) for r in connection.execute(sa.select(rows).order_by("id"))]
+
+    engine = create_async_engine(database_url)
     try:
-        return [dict(r) for r in await connection.fetch(f'SELECT * FROM "{table}" ORDER BY id')]
+        async with engine.connect() as connection:
+            return await connection.run_sync(read)
     finally:
-        await connection.close()
+        await engine.dispose()
 
 
 async def built(client: Client, connector_id: str, version: int) -> dict[str, Any]:
@@ -152,7 +164,9 @@ async def test_a_connector_runs_in_airflow_from_creation_to_deletion(
     first = rows[0]
     assert first["email"] == "person1@example.com" and first["score"] == 1.5
     assert first["active"] is True and first["nickname"] == "none"
-    assert first["joined"] == datetime(2025, 1, 1, 8, tzinfo=UTC)
+    # SQLite keeps no offset: Airdeck writes UTC there.
+    joined = first["joined"]
+    assert joined.replace(tzinfo=joined.tzinfo or UTC) == datetime(2025, 1, 1, 8, tzinfo=UTC)
     assert first["_airdeck_run_id"].startswith("scheduled__")
 
     # On a trigger through Airdeck: the same 25 rows, upserted.
@@ -198,6 +212,7 @@ async def test_a_connector_runs_in_airflow_from_creation_to_deletion(
     assert entry["details"]["definition"]["schedule"]["cron"] == "30 6 * * *"
 
 
+@pytest.mark.parametrize("product_database", ["postgresql"], indirect=True)
 async def test_a_failing_source_fails_the_run_and_loads_nothing(
     client: Client, example_url: str, airflow: Any, product_database: str
 ) -> None:
