@@ -21,7 +21,8 @@ from tests.integration.connectors.conftest import (
 )
 from tests.support.airflow_runs import client as airflow_client
 from tests.support.databases import sqlite_files_hold
-from tests.support.people import client_as, mint
+from tests.support.people import Person, client_as, mint
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -163,6 +164,39 @@ async def test_secrets_go_to_airflow_only(
     assert deleted.status_code == 204
     assert airflow_client(airflow).get(f"/variables/{key}").status_code == 404
     assert not (spec_files / f"default--{slug}.json").exists()
+
+
+async def test_a_delete_airflow_cannot_take_keeps_the_connector_until_it_can(
+    client: Client,
+    make_app: Callable[..., Litestar],
+    connector_env: dict[str, str],
+    person: Person,
+    example_url: str,
+    airflow: Any,
+    spec_files: Path,
+) -> None:
+    slug = unique("kept")
+    created = await client.post(CONNECTORS, json=people_connector(example_url, slug))
+    assert created.status_code == 201, created.text
+    connector = created.json()
+    key = f"airdeck_connector_secret__{slug}__token"
+    spec = spec_files / f"default--{slug}.json"
+    # The same API, but its Airflow is unreachable: nothing is deleted, and it says why.
+    offline = make_app(**connector_env, AIRDECK_AIRFLOW_URL=f"http://127.0.0.1:{free_port()}")
+    async with client_as(person, offline) as unreachable:
+        refused = await unreachable.delete(f"{CONNECTORS}/{connector['id']}")
+    assert refused.status_code == 503, refused.text
+    assert "Airflow" in refused.json()["detail"]
+    assert spec.exists()
+    kept = await client.get(f"{CONNECTORS}/{connector['id']}")
+    assert kept.status_code == 200 and kept.json()["version"] == 1
+    assert airflow_client(airflow).get(f"/variables/{key}").status_code == 200
+    # Once Airflow answers, deleting again finishes the job.
+    deleted = await client.delete(f"{CONNECTORS}/{connector['id']}")
+    assert deleted.status_code == 204, deleted.text
+    assert airflow_client(airflow).get(f"/variables/{key}").status_code == 404
+    assert not spec.exists()
+    assert (await client.get(f"{CONNECTORS}/{connector['id']}")).status_code == 404
 
 
 async def test_a_taken_slug_and_a_changed_slug_are_refused(

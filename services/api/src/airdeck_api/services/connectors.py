@@ -218,7 +218,9 @@ class ConnectorService:
 
     async def delete(self, connector_id: UUID) -> None:
         """Delete a connector: its spec, its secrets and its DAG (with its run history) leave
-        Airflow; the audit row keeps its last definition."""
+        Airflow; the audit row keeps its last definition. When Airflow fails on the way
+        (unreachable, say), the connector stays as it was, its spec written back, and the
+        error is raised: deleting again finishes the job."""
         row = await self._visible(connector_id)
         action = "delete_connector"
         scope = self._scope_of(row)
@@ -230,20 +232,33 @@ class ConnectorService:
             "definition": row.definition,
         }
         async with self._action(action, scope, details) as out:
+            # The spec goes first, so that the DAG processor does not build the DAG again
+            # once Airflow deleted it; the row goes last, so that nothing is lost while
+            # Airflow cannot be reached.
             remove_spec(self.folder, row.deployment, row.slug)
-            await self.rows.delete(row.id, auto_commit=True)
-            client = self.client_of(row.deployment)
-            for name in row.secret_names:
-                await client.delete_variable(secret_variable(row.slug, name))
             try:
-                await client.delete_dag(dag_id_of(row.slug))
-                removed = "deleted"
-            except NotFoundError:
-                removed = "never built"
-            except ConflictError as exc:
-                # Its file no longer defines it, so Airflow marks it stale; the runs stay.
-                removed = f"left stale: {exc.message}"
+                removed = await self._remove_from_airflow(row)
+            except BaseException:
+                write_spec(self.folder, self.spec_of(row))
+                raise
+            await self.rows.delete(row.id, auto_commit=True)
             out.details = {**details, "airflow_dag": removed}
+
+    async def _remove_from_airflow(self, row: ConnectorRow) -> str:
+        """The connector's DAG and secrets deleted from Airflow (either already gone is
+        fine); what became of the DAG, in words."""
+        client = self.client_of(row.deployment)
+        try:
+            await client.delete_dag(dag_id_of(row.slug))
+            removed = "deleted"
+        except NotFoundError:
+            removed = "never built"
+        except ConflictError as exc:
+            # Its file no longer defines it, so Airflow marks it stale; the runs stay.
+            removed = f"left stale: {exc.message}"
+        for name in row.secret_names:
+            await client.delete_variable(secret_variable(row.slug, name))
+        return removed
 
     async def pause(self, connector_id: UUID, paused: bool) -> ConnectorView:
         """Pause or unpause a connector: its DAG in Airflow when it is there, else the pause
