@@ -1,6 +1,7 @@
 """The recovery actions against a real Airflow 2.11 (``/api/v1``): a task marked skipped (after
 a dry run), a whole run marked failed and success, a run's note, a run cleared after a dry run;
-and backfills and DAG versions, which Airflow 2 does not have, refused with a clear 400."""
+and backfills, DAG versions and connectors, which Airflow 2 does not have, refused with a clear
+400."""
 
 from __future__ import annotations
 
@@ -139,3 +140,26 @@ async def test_backfills_and_versions_are_refused_naming_airflow_2(client: Clien
     assert "airflow dags backfill" in answers[1].json()["detail"]
     row = await latest_audit_row(client, action="create_backfill", dag_id=DAG)
     assert (row["outcome"], row["status_code"]) == ("failure", 400)
+
+
+async def test_connectors_are_refused_naming_airflow_2(client: Client) -> None:
+    body = {
+        "name": "People on Airflow 2",
+        "source": {"url": "https://api.example.com/people"},
+        "mapping": [{"path": "data[*].id", "column": "id", "type": "int"}],
+        "destination": {"table": "people_v1"},
+        "schedule": {"cron": "0 6 * * *"},
+    }
+    answers = [
+        await client.post(path("connectors"), params=ON, json=body),
+        await client.post(path("connectors", "preview"), params=ON, json=body),
+    ]
+    for response in answers:
+        assert response.status_code == 400, response.text
+        problem = response.json()
+        assert "Airflow 2" in problem["detail"] and "Airflow 3 deployment" in problem["detail"]
+        assert set(problem["errors"]) == {"deployment"}
+    row = await latest_audit_row(client, action="create_connector")
+    assert (row["outcome"], row["status_code"]) == ("failure", 400)
+    listed = await client.get(path("connectors"), params=ON)
+    assert all(c["name"] != body["name"] for c in listed.json()["connectors"])

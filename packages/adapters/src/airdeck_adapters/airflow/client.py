@@ -921,7 +921,7 @@ class AirflowClient:
 
     # -- backfills and DAG versions (Airflow 3) ---------------------------------------------------
 
-    def _require(self, feature: str) -> None:
+    def require_feature(self, feature: str) -> None:
         """InvalidInputError (400), before any call, when this deployment's Airflow has no
         ``feature`` at all."""
         why = self.dialect.missing_features.get(feature)
@@ -966,7 +966,7 @@ class AirflowClient:
     ) -> list[PlannedRun]:
         """The runs a backfill of ``[from_date, to_date]`` would create (Airflow's dry run);
         nothing is created."""
-        self._require("backfills")
+        self.require_feature("backfills")
         page = await self._call(
             "POST",
             self._path("backfills/dry_run"),
@@ -999,7 +999,7 @@ class AirflowClient:
     ) -> Backfill:
         """Start a backfill of ``[from_date, to_date]``; ``conf`` must already be validated.
         ConflictError when the DAG has a backfill running already."""
-        self._require("backfills")
+        self.require_feature("backfills")
         wire = await self._call(
             "POST",
             self._path("backfills"),
@@ -1020,7 +1020,7 @@ class AirflowClient:
         self, dag_id: str, *, offset: int = 0, limit: int = 20, newest_first: bool = False
     ) -> tuple[list[Backfill], int]:
         """One page of a DAG's backfills, oldest first (or newest first), and how many it has."""
-        self._require("backfills")
+        self.require_feature("backfills")
         order = "-id" if newest_first else "id"
         page = await self._call(
             "GET",
@@ -1035,7 +1035,7 @@ class AirflowClient:
     ) -> dict[str, int]:
         """How many of the DAG's backfill runs due in ``[from_date, to_date]`` are in each
         state: one read when they fit a page, else a count per state."""
-        self._require("backfills")
+        self.require_feature("backfills")
         endpoint = self._path("dags/{dag_id}/dagRuns", dag_id=dag_id)
         base: Params = [
             ("run_type", "backfill"),
@@ -1056,7 +1056,7 @@ class AirflowClient:
 
     async def get_backfill(self, backfill_id: int) -> Backfill:
         """One backfill, by its id."""
-        self._require("backfills")
+        self.require_feature("backfills")
         wire = await self._call(
             "GET", self._path("backfills/{backfill_id}", backfill_id=backfill_id), WireBackfill
         )
@@ -1065,7 +1065,7 @@ class AirflowClient:
     async def change_backfill(self, backfill_id: int, change: str) -> Backfill:
         """``pause``, ``unpause`` or ``cancel`` a backfill; returns it as Airflow now has it
         (ConflictError for one that already completed)."""
-        self._require("backfills")
+        self.require_feature("backfills")
         wire = await self._call(
             "PUT",
             self._path("backfills/{backfill_id}/" + change, backfill_id=backfill_id),
@@ -1077,7 +1077,7 @@ class AirflowClient:
         self, dag_id: str, *, offset: int = 0, limit: int = 100
     ) -> tuple[list[DagVersion], int]:
         """One page of a DAG's versions, oldest first, and how many it has."""
-        self._require("dag_versions")
+        self.require_feature("dag_versions")
         page = await self._call(
             "GET",
             self._path("dags/{dag_id}/dagVersions", dag_id=dag_id),
@@ -1088,7 +1088,7 @@ class AirflowClient:
 
     async def dag_source(self, dag_id: str, version_number: int) -> DagSource:
         """The code of one version of a DAG (NotFoundError for a version it never had)."""
-        self._require("dag_versions")
+        self.require_feature("dag_versions")
         wire = await self._call(
             "GET",
             self._path("dagSources/{dag_id}", dag_id=dag_id),
@@ -1123,7 +1123,7 @@ class AirflowClient:
         """One page of the human-in-the-loop requests of every DAG (or of ``dag_id``), oldest
         first: those still waiting (``pending``), those answered, or ``all``; and how many
         match. Every DAG's come from one call: Airflow reads them across DAGs (``~``)."""
-        self._require("required_actions")
+        self.require_feature("required_actions")
         params: Params = [("offset", offset), ("limit", limit), ("order_by", "created_at")]
         if state == "pending":
             params += PENDING_FILTERS
@@ -1156,7 +1156,7 @@ class AirflowClient:
     ) -> RequiredAction:
         """The human-in-the-loop request of one task instance (NotFoundError when the instance
         does not exist or asks nobody anything)."""
-        self._require("required_actions")
+        self.require_feature("required_actions")
         wire = await self._call(
             "GET", self._hitl_path(dag_id, run_id, task_id, map_index), WireHitlDetail
         )
@@ -1174,7 +1174,7 @@ class AirflowClient:
     ) -> None:
         """Answer a request; the task resumes with the answer. ConflictError when it was
         answered already; InvalidInputError for options it does not offer."""
-        self._require("required_actions")
+        self.require_feature("required_actions")
         await self._send(
             "PATCH",
             self._hitl_path(dag_id, run_id, task_id, map_index),

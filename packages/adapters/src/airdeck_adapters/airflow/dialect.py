@@ -42,7 +42,7 @@ class Dialect(Protocol):
     """True: a DAG processor reported with no status runs inside the scheduler (Airflow 2
     without ``[scheduler] standalone_dag_processor``), so the scheduler's report stands for it."""
     missing_features: dict[str, str]
-    """Features this API lacks entirely (``backfills``, ``dag_versions``) → why, in words fit
+    """Features this API lacks entirely (``backfills``, ``connectors``…) → why, in words fit
     for the 400 that refuses them."""
     notes_nullable: bool
     """Whether a run's note can be set to null (else it is removed by setting it empty)."""
@@ -95,6 +95,8 @@ class AirflowV1:
         "code currently deployed exists",
         "required_actions": "Airflow 2 has no human-in-the-loop tasks (they came with Airflow "
         "3.1's hitlDetails API): nothing there can wait for a person's response",
+        "connectors": "Airdeck's connector DAGs are built on Airflow 3's task SDK, which Airflow 2 "
+        "does not have: create the connector on an Airflow 3 deployment",
     }
     # setNote's body is a string: null is a 400.
     notes_nullable = False

@@ -103,6 +103,10 @@ class ConnectorAirflow(Protocol):
         """Whether a connection exists."""
         ...
 
+    def require_feature(self, feature: str) -> None:
+        """InvalidInputError when the deployment's Airflow has no ``feature`` at all."""
+        ...
+
 
 class ConnectorService:
     """Connectors as one caller may see and change them."""
@@ -155,6 +159,10 @@ class ConnectorService:
         scope = self._scope(slug, definition, self.deployment)
         action = "create_connector"
         await self._require_write(scope, action)
+        try:
+            self.client_of(self.deployment).require_feature("connectors")
+        except InvalidInputError as exc:
+            await self._refuse_invalid(exc.errors, action, scope, body.name, exc)
         errors = {} if body.slug is None else _slug_errors(slug)
         if body.slug is None and slug_problem(slug):
             errors["name"] = "needs a letter or digit to make the DAG id from, or give a slug"
@@ -287,6 +295,7 @@ class ConnectorService:
         decision = decide(self.principal, "connectors:write", scope)
         if not decision.allowed:
             raise ForbiddenError(f"Missing permission 'connectors:write': {decision.reason}")
+        self.client_of(self.deployment).require_feature("connectors")
         secrets = {name: value for name, value in body.secrets.items() if value is not None}
         errors = await self._errors(definition, set(secrets), lookups=False)
         if errors:
@@ -419,11 +428,17 @@ class ConnectorService:
         return errors
 
     async def _refuse_invalid(
-        self, errors: dict[str, str], action: str, scope: DagScope, name: str
+        self,
+        errors: dict[str, str],
+        action: str,
+        scope: DagScope,
+        name: str,
+        refused: InvalidInputError | None = None,
     ) -> None:
+        """Audit and raise the 400 of ``errors`` (``refused`` as it is, when given)."""
         if not errors:
             return
-        message = _sentence(errors)
+        message = refused.message if refused else _sentence(errors)
         await self.audit.record(
             self.actor,
             action,
@@ -434,7 +449,7 @@ class ConnectorService:
             status=400,
             reason=message,
         )
-        raise InvalidInputError(message, errors=errors)
+        raise refused or InvalidInputError(message, errors=errors)
 
     def _scope(self, slug: str, definition: Definition, deployment: str) -> DagScope:
         return DagScope(
