@@ -34,11 +34,13 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 import redis
 
+from airdeck_adapters.airflow.client import BATCH_PAGE_LIMIT
 from airdeck_adapters.db import migrate
 from tests.bench.load import Latency, Throughput, sample, wrk
 from tests.bench.ui_first_rows import FirstRows, first_rows
@@ -70,7 +72,23 @@ class Route:
 
     name: str
     ours: str
-    direct: list[list[str]]
+    direct: list[list[Call]]
+
+
+Call = str | tuple[str, dict[str, Any]]
+"""An Airflow call made directly: a GET of a path, or a POST of a path with its JSON body."""
+BATCH = "/api/v2/dags/~/dagRuns/~/taskInstances/list"
+
+
+def instances_batch(dag_id: str, run_ids: list[str], offset: int = 0) -> Call:
+    """The batched list of ``run_ids``' task instances, as Airdeck asks for it."""
+    body = {
+        "dag_ids": [dag_id],
+        "dag_run_ids": run_ids,
+        "page_offset": offset,
+        "page_limit": BATCH_PAGE_LIMIT,
+    }
+    return (BATCH, body)
 
 
 def enc(value: str) -> str:
@@ -80,12 +98,10 @@ def enc(value: str) -> str:
 def routes(run_id: str, total_instances: int, total_dags: int) -> list[Route]:
     mapped = f"/dags/{MAPPED_DAG}/runs/{enc(run_id)}"
     airflow_run = "/api/v2" + run_path(MAPPED_DAG, run_id)
-    pages = [
-        f"{airflow_run}/taskInstances?limit={PAGE}&offset={o}"
-        for o in range(0, total_instances, PAGE)
-    ]
+    # One batch call holds all the run's instances (BATCH_PAGE_LIMIT is over 2,100).
+    assert total_instances <= BATCH_PAGE_LIMIT
     tasks = f"/api/v2/dags/{MAPPED_DAG}/tasks"
-    run_parts = [[airflow_run], [pages[0], tasks], pages[1:]]
+    run_parts: list[list[Call]] = [[airflow_run], [instances_batch(MAPPED_DAG, [run_id]), tasks]]
     return [
         Route(
             f"DAG list (25 of {total_dags})",
@@ -277,16 +293,23 @@ def bench_airflow() -> tuple[AirflowLogin, ServiceAccount, httpx.Client]:
     return login, account, httpx.Client(base_url=login.url, auth=account, timeout=120)
 
 
+def call(airflow: httpx.AsyncClient, made: Call) -> Awaitable[httpx.Response]:
+    """One Airflow call made directly."""
+    if isinstance(made, str):
+        return airflow.get(made)
+    return airflow.post(made[0], json=made[1])
+
+
 def direct_reads(
-    airflow: httpx.AsyncClient, groups: list[list[str]]
+    airflow: httpx.AsyncClient, groups: list[list[Call]]
 ) -> Callable[[], Awaitable[bool]]:
-    """A reader of Airflow ``groups`` of paths made directly, one group after another and each
-    group's paths concurrently (as Airdeck makes them); it says whether every answer was 2xx."""
+    """A reader of Airflow ``groups`` of calls made directly, one group after another and each
+    group's calls concurrently (as Airdeck makes them); it says whether every answer was 2xx."""
 
     async def read() -> bool:
         try:
             for group in groups:
-                answers = await asyncio.gather(*(airflow.get(p) for p in group))
+                answers = await asyncio.gather(*(call(airflow, made) for made in group))
                 if not all(a.is_success for a in answers):
                     return False
         except httpx.HTTPError:
@@ -300,22 +323,13 @@ async def batched_instances(
     airflow: httpx.AsyncClient, dag_id: str, run_ids: list[str]
 ) -> list[httpx.Response]:
     """The task instances of ``run_ids`` through Airflow's batched list, as Airdeck reads them:
-    the first page, then the rest concurrently."""
-
-    def batch(offset: int) -> Awaitable[httpx.Response]:
-        body = {
-            "dag_ids": [dag_id],
-            "dag_run_ids": run_ids,
-            "page_offset": offset,
-            "page_limit": PAGE,
-        }
-        return airflow.post("/api/v2/dags/~/dagRuns/~/taskInstances/list", json=body)
-
-    first = await batch(0)
+    one call for up to ``BATCH_PAGE_LIMIT`` of them, any rest concurrently."""
+    first = await call(airflow, instances_batch(dag_id, run_ids))
     if not first.is_success:
         return [first]
+    offsets = range(BATCH_PAGE_LIMIT, first.json()["total_entries"], BATCH_PAGE_LIMIT)
     rest = await asyncio.gather(
-        *(batch(offset) for offset in range(PAGE, first.json()["total_entries"], PAGE))
+        *(call(airflow, instances_batch(dag_id, run_ids, offset)) for offset in offsets)
     )
     return [first, *rest]
 

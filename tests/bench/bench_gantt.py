@@ -10,7 +10,7 @@ For the run's Gantt collapsed (the mapped task one row) and expanded (its 2,100 
 listed), it measures, with one API process (local sign-in, the cache in Redis, rate limits
 lifted):
 - cold: the cache emptied before each request, vs the same Airflow calls made directly (the
-  run, then its instances: the first page, then the others concurrently, as Airdeck reads them);
+  run, then its instances in one batch list call, as Airdeck reads them);
 - warm: the cache filled, sequential requests;
 - the Airflow calls one cold Gantt makes (a second API process behind a counting proxy);
 and, for reference, Airflow 3's own UI Gantt call (``/ui/gantt``), which leaves mapped tasks out
@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from airdeck_adapters.airflow.client import BATCH_PAGE_LIMIT
 from airdeck_domain.gantt import gantt
 from airdeck_domain.models import DagRun, TaskInstance
 from tests.bench.bench_api import (
@@ -37,16 +38,17 @@ from tests.bench.bench_api import (
     MAPPED_DAG,
     MAPPED_INSTANCES,
     MAPPED_RUN,
-    PAGE,
     PREFIX,
     REDIS_URL,
     Api,
+    Call,
     bench_airflow,
     direct_reads,
     empty_cache,
     enc,
     ensure_mapped_run,
     flush,
+    instances_batch,
     running_api,
     verdict,
 )
@@ -80,19 +82,16 @@ def wait_for_mapped_dag(airflow: httpx.Client, timeout: float = 900) -> None:
     raise SystemExit(f"{MAPPED_DAG} was not parsed in {timeout:.0f} s")
 
 
-def direct_calls(total_instances: int) -> list[list[str]]:
-    """The Airflow calls behind a Gantt, in the order Airdeck makes them: groups one after
-    another, the calls of a group concurrently."""
+def direct_calls(total_instances: int) -> list[list[Call]]:
+    """The Airflow calls behind a Gantt, in the order Airdeck makes them: the run, then its
+    instances in one batch call (``BATCH_PAGE_LIMIT`` is over 2,100)."""
+    assert total_instances <= BATCH_PAGE_LIMIT
     run = "/api/v2" + run_path(MAPPED_DAG, MAPPED_RUN)
-    pages = [
-        f"{run}/taskInstances?order_by=map_index&limit={PAGE}&offset={o}"
-        for o in range(0, total_instances, PAGE)
-    ]
-    return [[run], pages[:1], pages[1:]]
+    return [[run], [instances_batch(MAPPED_DAG, [MAPPED_RUN])]]
 
 
 async def timed(
-    api: Api, airflow: httpx.AsyncClient, ours: str, direct: list[list[str]]
+    api: Api, airflow: httpx.AsyncClient, ours: str, direct: list[list[Call]]
 ) -> tuple[Latency, Latency, Latency, int]:
     """Cold and warm samples of ``ours`` and samples of the ``direct`` calls; the answer's size."""
     client = httpx.AsyncClient(base_url=api.base + PREFIX, headers=api.headers, timeout=120)

@@ -17,8 +17,8 @@ the DAG is paused again. Progress is printed while that goes on.
 For ``GET /dags/bench_runs_1000/overview?runs=100`` and ``?runs=25`` it measures, with one API
 process (local sign-in, the cache in Redis, rate limits lifted):
 - cold: the cache emptied before each request, vs the same Airflow calls made directly (the
-  runs page, then the batched task instances of those runs: the first page, then the others
-  concurrently, as Airdeck reads them);
+  runs page, then the task instances of those runs in one batch list call, as Airdeck reads
+  them);
 - a later visit: the runs page read again (it is cached for a few seconds only), the finished
   runs' instances still cached, vs that runs page alone made directly;
 - warm: everything cached, sequential requests;

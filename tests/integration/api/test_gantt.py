@@ -185,10 +185,10 @@ async def test_a_cold_gantt_costs_the_run_pages_reads_and_a_warm_one_nothing(
         proxy.reset()
         assert (await fresh.get(url)).status_code == 200
         cold = sorted(p.split("?")[0] for _, p in proxy.api_calls())
-        # The run, its instances (one page), and the earlier tries of the one retried task.
-        assert cold == sorted([run, f"{run}/taskInstances", f"{run}/taskInstances/flaky/tries"]), (
-            cold
-        )
+        # The run, its instances (one batch list), and the earlier tries of the one retried
+        # task.
+        instances = "/api/v2/dags/~/dagRuns/~/taskInstances/list"
+        assert cold == sorted([run, instances, f"{run}/taskInstances/flaky/tries"]), cold
 
         proxy.reset()
         assert (await fresh.get(url)).status_code == 200

@@ -73,6 +73,11 @@ Params = list[tuple[str, str | int | float | bool | None]]
 
 AIRFLOW_PAGE_LIMIT = 100
 """Airflow caps ``limit`` at 100 by default (``[api] maximum_page_limit``)."""
+BATCH_PAGE_LIMIT = 5000
+"""How many task instances a batch list (``POST …/taskInstances/list``) is asked for at once.
+Airflow 2 and 3 cap only the ``limit`` query parameter, not this body's ``page_limit``: a
+2,100-instance run is one call, not 22 (0.5 to 0.8 s instead of 2.2 to 2.8 s against the bench
+Airflow). A server that does cap it is read in pages of the size it served."""
 RUN_STATES = ("queued", "running", "success", "failed")
 """Every state an Airflow 3 DAG run can be in."""
 TASK_INSTANCE = "dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}"
@@ -543,78 +548,47 @@ class AirflowClient:
         )
         return [translate.task(t) for t in page.tasks if t.task_id]
 
-    async def _all_pages(self, endpoint: Endpoint, params: Params) -> list[WireTaskInstance]:
-        """Every task instance behind a paged endpoint: one call, then the rest concurrently.
-        Each instance is kept once: Airflow 2 lists a run's instances in no set order, so the
-        pages of a run that changes while they are read may overlap."""
-        order: Params = [("order_by", self.dialect.instance_order)]
-        base = [
-            *params,
-            *(order if self.dialect.instance_order else []),
-            ("limit", AIRFLOW_PAGE_LIMIT),
-        ]
-        first = await self._call(
-            "GET", endpoint, WireTaskInstanceCollection, params=[*base, ("offset", 0)]
-        )
-        offsets = range(AIRFLOW_PAGE_LIMIT, first.total_entries, AIRFLOW_PAGE_LIMIT)
-        rest = await asyncio.gather(
-            *(
-                self._call(
-                    "GET", endpoint, WireTaskInstanceCollection, params=[*base, ("offset", o)]
-                )
-                for o in offsets
-            )
-        )
-        items: dict[tuple[str, int], WireTaskInstance] = {}
+    async def _instance_batches(self, body: dict[str, Any]) -> list[WireTaskInstance]:
+        """Every task instance the batch list's filters in ``body`` select: one call while
+        Airflow serves ``BATCH_PAGE_LIMIT`` at once, else the rest in pages of the size it
+        served, concurrently. Each instance is kept once: Airflow 2 orders the list by
+        nothing, so the pages of a run that changes while they are read may overlap."""
+        endpoint = self._path("dags/~/dagRuns/~/taskInstances/list")
+
+        async def part(offset: int, size: int) -> WireTaskInstanceCollection:
+            page = {**body, "page_offset": offset, "page_limit": size}
+            return await self._call("POST", endpoint, WireTaskInstanceCollection, json=page)
+
+        first = await part(0, BATCH_PAGE_LIMIT)
+        served = len(first.task_instances)
+        offsets = range(served, first.total_entries, served) if served else range(0)
+        rest = await asyncio.gather(*(part(offset, served) for offset in offsets))
+        items: dict[tuple[str | None, str, int], WireTaskInstance] = {}
         for page in (first, *rest):
             for wire in page.task_instances:
-                items.setdefault((wire.task_id, wire.map_index), wire)
+                items.setdefault((wire.dag_run_id, wire.task_id, wire.map_index), wire)
         return list(items.values())
 
     async def task_instances(self, dag_id: str, run_id: str) -> list[TaskInstance]:
-        """Every task instance of a run, mapped ones included, however many pages that takes."""
-        wires = await self._all_pages(
-            self._path(
-                "dags/{dag_id}/dagRuns/{run_id}/taskInstances", dag_id=dag_id, run_id=run_id
-            ),
-            [],
-        )
-        return [translate.task_instance(w) for w in wires]
+        """Every task instance of a run, mapped ones included, in map index order: one
+        Airflow call however many there are (see ``BATCH_PAGE_LIMIT``)."""
+        return (await self.task_instances_of_runs(dag_id, [run_id]))[run_id]
 
     async def task_instances_of_runs(
         self, dag_id: str, run_ids: Sequence[str]
     ) -> dict[str, list[TaskInstance]]:
-        """Every task instance of each of a DAG's ``run_ids``, by run id, read together through
-        the batched list (``POST …/dags/~/dagRuns/~/taskInstances/list``, in Airflow 2 and 3):
-        one call per Airflow page of instances, the pages after the first concurrently."""
+        """Every task instance of each of a DAG's ``run_ids``, by run id and in map index
+        order, read together through the batched list (``POST …/dags/~/dagRuns/~/
+        taskInstances/list``, in Airflow 2 and 3): one call while Airflow serves them at once
+        (see ``BATCH_PAGE_LIMIT``)."""
         wanted = list(dict.fromkeys(run_ids))
         found: dict[str, list[TaskInstance]] = {run_id: [] for run_id in wanted}
         if not wanted:
             return found
-        endpoint = self._path("dags/~/dagRuns/~/taskInstances/list")
-
-        async def part(offset: int) -> WireTaskInstanceCollection:
-            # No order_by: Airflow 3 orders by primary key; Airflow 2.11 orders by nothing, so
-            # its pages of a changing run may overlap (each instance is kept once below).
-            body = {
-                "dag_ids": [dag_id],
-                "dag_run_ids": wanted,
-                "page_offset": offset,
-                "page_limit": AIRFLOW_PAGE_LIMIT,
-            }
-            return await self._call("POST", endpoint, WireTaskInstanceCollection, json=body)
-
-        first = await part(0)
-        rest = await asyncio.gather(
-            *(part(o) for o in range(AIRFLOW_PAGE_LIMIT, first.total_entries, AIRFLOW_PAGE_LIMIT))
-        )
-        seen: set[tuple[str | None, str, int]] = set()
-        for page in (first, *rest):
-            for wire in page.task_instances:
-                key = (wire.dag_run_id, wire.task_id, wire.map_index)
-                if wire.dag_run_id in found and key not in seen:
-                    seen.add(key)
-                    found[wire.dag_run_id].append(translate.task_instance(wire))
+        wires = await self._instance_batches({"dag_ids": [dag_id], "dag_run_ids": wanted})
+        for wire in sorted(wires, key=lambda w: w.map_index):
+            if wire.dag_run_id in found:
+                found[wire.dag_run_id].append(translate.task_instance(wire))
         return found
 
     async def mapped_instances(

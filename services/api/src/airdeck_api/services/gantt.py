@@ -33,10 +33,10 @@ class GanttService:
     running end at the moment of the answer).
 
     Costs Airflow what the run page's reads cost, from the same cache entries (the run, then
-    its task instances, one call per 100; a finished run's kept until a clear or a mark drops
-    them, a live one's for a poll interval), plus, the first time only, one call per retried
-    instance shown for its earlier tries (they never change). A warm Gantt of a finished run
-    costs Airflow nothing.
+    its task instances in one batch call, ADR 0027; a finished run's kept until a clear or a
+    mark drops them, a live one's for a poll interval), plus, the first time only, one call
+    per retried instance shown for its earlier tries (they never change). A warm Gantt of a
+    finished run costs Airflow nothing.
     """
 
     def __init__(self, context: RequestContext, clock: Callable[[], datetime] = _now) -> None:

@@ -15,7 +15,7 @@ class OverviewService:
     """The overview of a DAG's last runs, for one deployment.
 
     Costs Airflow, cold, one read of the runs page and one batched read of their task
-    instances (one call per 100 instances); the runs page is shared with the runs list's cache
+    instances (one call, ADR 0027); the runs page is shared with the runs list's cache
     for a few seconds, and a finished run's instances are kept until a clear or a mark drops
     them, so a warm overview costs Airflow nothing and a later one only the runs still new.
     """
