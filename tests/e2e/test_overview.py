@@ -60,6 +60,18 @@ def test_overview_bars_table_and_heading(page: Page, stack: Stack, airflow: Any)
     expect(tasks.filter(has_text="process")).to_contain_text("mapped")
     shot(page, "dag-overview-tables")
 
+    # Past Airflow's page of 100 runs: every run the DAG has, up to 1,000.
+    every = httpx.get(
+        f"{stack.api}/api/orchestrator/dags/{DAG_ID}/overview",
+        params={"runs": 1000},
+        headers=headers,
+    ).json()["runs"]
+    page.get_by_label("How many of the last runs").click()
+    page.get_by_role("option", name="1000").click()
+    expect(page.locator("#overview-span")).to_contain_text("1000")
+    expect(rows).to_have_count(len(every))
+    expect(rows.first).to_contain_text(every[0]["run_id"])
+
 
 def luminance(css_color: str) -> float:
     """The relative luminance (0 black … 1 white) of a computed ``rgb(…)`` colour."""

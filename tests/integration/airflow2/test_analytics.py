@@ -30,6 +30,11 @@ async def test_overview_and_grid_read_the_runs_instances(client: Client, mapped_
     assert cell["map_count"] == MAPPED_COUNT
     assert sum(cell["state_counts"].values()) == MAPPED_COUNT
     assert cell["state_counts"].get("failed") == 1
+    # Past a page of runs, the runs come from Airflow 2's batch list too, in the same order.
+    many = await get(client, path("dags", "mapped_fanout", "overview"), runs=1000)
+    assert [bar["run_id"] for bar in many["runs"]][-25:] == [
+        bar["run_id"] for bar in overview["runs"]
+    ]
 
 
 async def test_the_gantt_of_a_finished_mapped_run(

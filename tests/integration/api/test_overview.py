@@ -15,6 +15,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from airdeck_adapters.airflow.client import BATCH_PAGE_LIMIT
 from tests.support.airflow_runs import client as airflow_client
 from tests.support.airflow_runs import ensure_run, task_instances
 from tests.support.counting_proxy import CountingProxy
@@ -146,7 +147,7 @@ async def test_a_cold_overview_costs_one_runs_read_and_batched_instances(
             "/dags/~/dagRuns/~/taskInstances/list",
             json={"dag_ids": ["etl_pipeline"], "dag_run_ids": run_ids, "page_limit": 1},
         )
-        pages = math.ceil(listed.json()["total_entries"] / 100)
+        pages = math.ceil(listed.json()["total_entries"] / BATCH_PAGE_LIMIT)
         reads = [p.split("?")[0] for m, p in cold if m == "GET"]
         assert reads == ["/api/v2/dags/etl_pipeline/dagRuns"], cold
         assert [p for m, p in cold if m == "POST"] == [BATCH] * pages, cold
@@ -162,7 +163,27 @@ async def test_a_cold_overview_costs_one_runs_read_and_batched_instances(
         assert sum(1 for m, _ in warm if m == "GET") <= 1, warm
 
 
-@pytest.mark.parametrize("runs", ["0", "101", "many"])
+async def test_past_a_page_of_runs_the_overview_reads_them_in_one_batch_call(
+    make_app: Callable[..., Litestar],
+    proxy: CountingProxy,
+    person: Person,
+    airflow: Any,
+    etl_run: str,
+) -> None:
+    newest = airflow_runs(airflow, "etl_pipeline", 100)
+    assert newest["total_entries"] < 100, "the test Airflow's etl_pipeline is one page of runs"
+    async with client_as(person, make_app(AIRDECK_AIRFLOW_URL=proxy.url)) as fresh:
+        proxy.reset()
+        response = await fresh.get(path("dags", "etl_pipeline", "overview"), params={"runs": 1000})
+        assert response.status_code == 200, response.text
+        cold = [(m, p.split("?")[0]) for m, p in proxy.api_calls()]
+    # Every run, as Airflow's own list orders them (the overview shows them oldest first).
+    assert cold == [("POST", "/api/v2/dags/~/dagRuns/list"), ("POST", BATCH)], cold
+    shown = [bar["run_id"] for bar in response.json()["runs"]]
+    assert shown == [run["dag_run_id"] for run in reversed(newest["dag_runs"])]
+
+
+@pytest.mark.parametrize("runs", ["0", "1001", "many"])
 async def test_a_bad_number_of_runs_is_400_naming_it(client: Client, runs: str) -> None:
     response = await client.get(path("dags", "etl_pipeline", "overview"), params={"runs": runs})
     assert response.status_code == 400, response.text

@@ -11,7 +11,7 @@ import reflex as rx
 from airdeck_web.components.badges import state_badge
 from airdeck_web.components.tables import data_table
 from airdeck_web.components.times import relative_time
-from airdeck_web.states.dag import DagState
+from airdeck_web.states.dag import OVERVIEW_SPANS, DagState
 
 AXIS = "var(--gray-11)"
 GRID = "var(--gray-a5)"
@@ -174,6 +174,16 @@ def overview_tab() -> rx.Component:
         rx.hstack(
             rx.text("Most recent runs, oldest first: ", FIGURES["runs"], size="2"),
             rx.spacer(),
+            rx.text("Last", size="2"),
+            rx.select(
+                list(OVERVIEW_SPANS),
+                value=DagState.overview_span,
+                on_change=DagState.set_overview_span,
+                id="overview-span",
+                custom_attrs={"aria-label": "How many of the last runs"},
+                size="1",
+            ),
+            rx.text("runs", size="2"),
             rx.text("Show as tables", size="2"),
             rx.switch(
                 checked=DagState.overview_as_table,

@@ -23,7 +23,8 @@ from airdeck_web.tabs import Presence
 
 RUNS_PAGE = 20
 DAG_ROUTE = "/workflows/[dag_id]"
-OVERVIEW_RUNS = 25
+OVERVIEW_SPANS = ("25", "100", "1000")
+"""How many of the last runs the overview may cover (the API allows up to 1,000)."""
 
 
 class DagState(GraphState, AuthState):
@@ -45,6 +46,8 @@ class DagState(GraphState, AuthState):
     overview_figures: rx.Field[OverviewFigures] = rx.field(default_factory=lambda: headline({}))
     """The overview's figures (as an overview of no runs reads them, until one is read)."""
     overview_as_table: rx.Field[bool] = rx.field(False)
+    overview_span: rx.Field[str] = rx.field(OVERVIEW_SPANS[0])
+    """How many of the last runs the overview covers, one of ``OVERVIEW_SPANS``."""
     error: rx.Field[str] = rx.field("")
 
     @rx.var
@@ -179,7 +182,7 @@ class DagState(GraphState, AuthState):
     async def _overview(self) -> None:
         """Fetch how the DAG's last runs went, for the overview's charts and tables."""
         async with self.api() as api:
-            body = await api.overview(self.dag_id, OVERVIEW_RUNS)
+            body = await api.overview(self.dag_id, int(self.overview_span))
         self.overview_dag = self.dag_id
         self.overview_runs = run_rows(body)
         self.overview_tasks = task_rows(body)
@@ -188,6 +191,13 @@ class DagState(GraphState, AuthState):
     @event
     def set_overview_as_table(self, value: bool) -> None:
         self.overview_as_table = value
+
+    @event
+    async def set_overview_span(self, value: str) -> None:
+        """Cover the last ``value`` runs (one of ``OVERVIEW_SPANS``; anything else is ignored)."""
+        if value in OVERVIEW_SPANS:
+            self.overview_span = value
+            await self._overview()
 
     @event
     async def set_tab(self, value: str) -> None:

@@ -403,7 +403,11 @@ class AirflowClient:
         limit: int = 20,
         states: Sequence[str] = (),
     ) -> tuple[list[DagRun], int]:
-        """One page of a DAG's runs, newest first, and the number of all matches."""
+        """One page of a DAG's runs, newest first, and the number of all matches. A page
+        larger than Airflow's query-parameter cap (``AIRFLOW_PAGE_LIMIT``) is read through
+        the batch list, whose page size Airflow does not cap (ADR 0027)."""
+        if limit > AIRFLOW_PAGE_LIMIT:
+            return await self._runs_batch(dag_id, offset=offset, limit=limit, states=states)
         params: Params = [
             ("offset", offset),
             ("limit", limit),
@@ -417,6 +421,32 @@ class AirflowClient:
             params=params,
         )
         return [translate.dag_run(r, self.name) for r in page.dag_runs], page.total_entries
+
+    async def _runs_batch(
+        self, dag_id: str, *, offset: int, limit: int, states: Sequence[str]
+    ) -> tuple[list[DagRun], int]:
+        """``list_runs`` through ``POST …/dags/~/dagRuns/list``: one call while Airflow serves
+        the whole page at once, else the rest in parts of the size it served, concurrently."""
+        endpoint = self._path("dags/~/dagRuns/list")
+        only = {"states": list(states)} if states else {}
+
+        async def part(start: int, size: int) -> WireDagRunCollection:
+            body = {
+                "dag_ids": [dag_id],
+                "order_by": self.dialect.runs_order,
+                "page_offset": start,
+                "page_limit": size,
+                **only,
+            }
+            return await self._call("POST", endpoint, WireDagRunCollection, json=body)
+
+        first = await part(offset, limit)
+        served = len(first.dag_runs)
+        end = min(offset + limit, first.total_entries)
+        starts = range(offset + served, end, served) if served else range(0)
+        rest = await asyncio.gather(*(part(start, min(served, end - start)) for start in starts))
+        wires = [w for page in (first, *rest) for w in page.dag_runs]
+        return [translate.dag_run(w, self.name) for w in wires], first.total_entries
 
     async def latest_runs(self, dag_ids: Sequence[str]) -> dict[str, LastRun | None]:
         """The newest run of each DAG (None for one that never ran), in one call.

@@ -12,10 +12,12 @@ from airdeck_api.controllers.paging import NO_CONTROL_CHARACTERS, Limit, Page
 from airdeck_api.injection import Injected
 from airdeck_api.problems import PROBLEM_RESPONSES
 from airdeck_api.schemas.dags import DagEnvelope
+from airdeck_api.services import grid as grid_runs
+from airdeck_api.services import overview as overview_runs
 from airdeck_api.services.dags import DagQuery, DagService, group_ids
 from airdeck_api.services.deployments import DeploymentService
 from airdeck_api.services.grid import GridService
-from airdeck_api.services.overview import DEFAULT_RUNS, MAX_RUNS, OverviewService
+from airdeck_api.services.overview import OverviewService
 from airdeck_domain.analytics import DagOverview
 from airdeck_domain.errors import InvalidInputError
 from airdeck_domain.grid import Grid
@@ -30,10 +32,22 @@ Collapsed = Annotated[
 ]
 
 
-LastRuns = Annotated[
+OverviewRuns = Annotated[
     int,
     QueryParameter(
-        name="runs", ge=1, le=MAX_RUNS, description=f"How many of the last runs, 1-{MAX_RUNS}"
+        name="runs",
+        ge=1,
+        le=overview_runs.MAX_RUNS,
+        description=f"How many of the last runs, 1-{overview_runs.MAX_RUNS}",
+    ),
+]
+GridRuns = Annotated[
+    int,
+    QueryParameter(
+        name="runs",
+        ge=1,
+        le=grid_runs.MAX_RUNS,
+        description=f"How many of the last runs, 1-{grid_runs.MAX_RUNS}",
     ),
 ]
 
@@ -151,7 +165,7 @@ class DagController(Controller):
         self,
         dag_id: FromPath[str],
         overview: Injected[OverviewService],
-        last: LastRuns = DEFAULT_RUNS,
+        last: OverviewRuns = overview_runs.DEFAULT_RUNS,
     ) -> DagOverview:
         """How the DAG's last ``runs`` runs went, oldest first: each run's duration and state,
         median and p95 duration of the finished ones, success rate, queue delay (queued →
@@ -166,7 +180,10 @@ class DagController(Controller):
         responses=PROBLEM_RESPONSES,
     )
     async def grid(
-        self, dag_id: FromPath[str], grid: Injected[GridService], last: LastRuns = DEFAULT_RUNS
+        self,
+        dag_id: FromPath[str],
+        grid: Injected[GridService],
+        last: GridRuns = grid_runs.DEFAULT_RUNS,
     ) -> Grid:
         """The DAG's tasks as rows and its last ``runs`` runs as columns, oldest first: each
         cell the task's state in that run (null where it has no instance), a mapped task's with

@@ -9,6 +9,10 @@ from airdeck_api.services.context import RequestContext
 from airdeck_api.services.runs import RunService
 from airdeck_domain.grid import Grid, grid
 
+MAX_RUNS = 100
+"""The most runs a grid draws, a column each: one page of Airflow's runs."""
+DEFAULT_RUNS = 25
+
 
 class GridService:
     """The grid of a DAG's last runs, for one deployment.
