@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import SCREENSHOTS, Stack, api_token, shot, sign_in
+from tests.support.accessibility import SETTLED
 from tests.support.airflow_runs import ensure_run, unpause
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
@@ -230,6 +231,9 @@ def test_mapped_run_graph_shows_every_task_with_state(
     failed = str(next(i["map_index"] for i in instances if i["map_index"] % 25 == 7))
     page.locator(".graph-node[data-task-id='process']").click()
     expect(page.locator("#instances")).to_contain_text("of 120")
+    # As a person would, pick another once the drawer slid in and settled on the first one.
+    expect(page.locator("#task-details")).to_be_visible()
+    page.wait_for_function(SETTLED)
     page.locator(f".instance-row[data-map-index='{failed}']").click()
     expect(page.locator("#task-details")).to_contain_text("failed")
     expect(

@@ -26,6 +26,10 @@ FOCUS_SHOWN = """() => {
   };
   return drawn(el) || (!!el.parentElement && drawn(el.parentElement));
 }"""
+SETTLED = """() => document.getAnimations().every(
+  (a) => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity
+)"""
+"""No animation of the page still running (endless ones, such as a spinner, aside)."""
 TAB_PRESSES = 80
 """The impacts a page may not have; axe-core's "minor" and "moderate" findings are left to
 judgement."""
@@ -46,8 +50,11 @@ def install_axe() -> Path:
 
 
 def blocking_violations(page: Page) -> list[str]:
-    """What axe-core finds on the page as it is now, at a serious or critical impact: one line
-    per rule broken, naming the rule, what it asks and the elements that break it."""
+    """What axe-core finds on the page once its animations ended (a dialog fading in is
+    half transparent, so its text would measure as low contrast), at a serious or critical
+    impact: one line per rule broken, naming the rule, what it asks and the elements that
+    break it."""
+    page.wait_for_function(SETTLED)
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(path=str(install_axe()))
     results: dict[str, Any] = page.evaluate(
