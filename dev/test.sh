@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs and starts what it needs, then runs pytest.
-# Usage: dev/test.sh [pytest args]   (or: make test; CI: .ci/run)
+# Usage: dev/test.sh [pytest args]   (or: make test; CI: .ci/run). With no arguments the
+# clock-bound browser tests (marker `beside`) run in a second pytest process beside the rest.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 start=$(date +%s)
@@ -20,20 +21,45 @@ export AIRDECK_AIRFLOW_DB=postgres
 export AIRDECK_AIRFLOW2_PORT="${AIRDECK_TEST_AIRFLOW2_PORT:-28380}"
 export AIRDECK_AIRFLOW2_HOME="$AIRDECK_STATE/airflow2-test"
 export AIRDECK_AIRFLOW2_DB=postgres
-if [[ "${CI:-}" == "true" ]]; then
-  trap '"$ROOT/dev/airflow/stop.sh" >/dev/null 2>&1 || true
-        "$ROOT/dev/airflow2/stop.sh" >/dev/null 2>&1 || true' EXIT
-fi
+beside=""
+cleanup() {
+  if [[ -n "$beside" ]]; then kill "$beside" 2>/dev/null || true; fi
+  if [[ "${CI:-}" == "true" ]]; then
+    "$ROOT/dev/airflow/stop.sh" >/dev/null 2>&1 || true
+    "$ROOT/dev/airflow2/stop.sh" >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
 step "starting the test Airflow on 127.0.0.1:$AIRDECK_AIRFLOW_PORT"
 "$ROOT/dev/airflow/start.sh"
 step "starting the test Airflow 2 on 127.0.0.1:$AIRDECK_AIRFLOW2_PORT"
 "$ROOT/dev/airflow2/start.sh"
 
-step "running the test suite"
 mkdir -p "$ROOT/artifacts"
+pytest_run() { "$PY" -m pytest "$ROOT/tests" -p no:cacheprovider "$@"; }
 set +e
-"$PY" -m pytest "$ROOT/tests" -p no:cacheprovider --junitxml="$ROOT/artifacts/junit.xml" "$@"
-status=$?
+if (( $# > 0 )); then
+  step "running the tests asked for"
+  pytest_run --junitxml="$ROOT/artifacts/junit.xml" "$@"
+  status=$?
+else
+  # Browser tests that mostly wait on a clock (a ten-minute watch, a token's life) run in a
+  # second pytest process beside the rest: their minutes overlap the suite's instead of adding
+  # to it. Their stacks build in a web folder of their own (a live stack holds its build's port).
+  step "running the clock-bound browser tests beside the rest (output: artifacts/beside.log)"
+  REFLEX_WEB_WORKDIR="$ROOT/services/web/.web-beside" pytest_run -m beside \
+    --junitxml="$ROOT/artifacts/junit-beside.xml" >"$ROOT/artifacts/beside.log" 2>&1 &
+  beside=$!
+  step "running the test suite"
+  pytest_run -m "not beside" --junitxml="$ROOT/artifacts/junit.xml"
+  status=$?
+  step "waiting for the clock-bound browser tests"
+  wait "$beside"
+  beside_status=$?
+  beside=""
+  cat "$ROOT/artifacts/beside.log"
+  if (( status == 0 )); then status=$beside_status; fi
+fi
 set -e
 ok "test run finished in $(( $(date +%s) - start ))s (pytest exit $status)"
 exit $status

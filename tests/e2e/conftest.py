@@ -78,8 +78,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Long browser tests go last, so the rest of the suite reports first and shares no
-    minute (nor Airflow's workers) with them."""
+    """Long browser tests go last, so the rest of the suite reports first. `make test` runs
+    the clock-bound ones (marker `beside`) in a second process instead, beside the rest."""
     items.sort(key=lambda item: item.get_closest_marker("runs_last") is not None)
 
 

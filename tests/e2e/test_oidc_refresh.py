@@ -20,7 +20,7 @@ from tests.support.airflow_runs import ensure_run
 from tests.support.oidc import OidcProvider, WebClient, running_provider
 from tests.support.ports import free_port
 
-pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.runs_last]
+pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.runs_last, pytest.mark.beside]
 
 AUDIENCE = "https://airdeck.test/api"
 CLIENT_ID = "airdeck-web"

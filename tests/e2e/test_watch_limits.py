@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Stack, api_token, requests_since, shot, sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.runs_last]
+pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.runs_last, pytest.mark.beside]
 
 WATCHER = "wes"
 WATCH_SECONDS = 600
