@@ -22,8 +22,13 @@ export AIRDECK_AIRFLOW2_PORT="${AIRDECK_TEST_AIRFLOW2_PORT:-28380}"
 export AIRDECK_AIRFLOW2_HOME="$AIRDECK_STATE/airflow2-test"
 export AIRDECK_AIRFLOW2_DB=postgres
 beside=""
+# stop_beside: interrupt the second pytest as Ctrl-C would (it tears its stacks down), and wait.
+stop_beside() {
+  kill -INT -- "-$beside" 2>/dev/null || true
+  wait "$beside" 2>/dev/null
+}
 cleanup() {
-  if [[ -n "$beside" ]]; then kill "$beside" 2>/dev/null || true; fi
+  if [[ -n "$beside" ]]; then stop_beside || true; fi
   if [[ "${CI:-}" == "true" ]]; then
     "$ROOT/dev/airflow/stop.sh" >/dev/null 2>&1 || true
     "$ROOT/dev/airflow2/stop.sh" >/dev/null 2>&1 || true
@@ -46,15 +51,24 @@ else
   # Browser tests that mostly wait on a clock (a ten-minute watch, a token's life) run in a
   # second pytest process beside the rest: their minutes overlap the suite's instead of adding
   # to it. Their stacks build in a web folder of their own (a live stack holds its build's port).
+  # Job control gives it a process group of its own, where SIGINT is not ignored: Ctrl-C
+  # reaches only the suite in the foreground, and stop_beside can interrupt it cleanly.
   step "running the clock-bound browser tests beside the rest (output: artifacts/beside.log)"
+  set -m
   REFLEX_WEB_WORKDIR="$ROOT/services/web/.web-beside" pytest_run -m beside \
     --junitxml="$ROOT/artifacts/junit-beside.xml" >"$ROOT/artifacts/beside.log" 2>&1 &
   beside=$!
+  set +m
   step "running the test suite"
   pytest_run -m "not beside" --junitxml="$ROOT/artifacts/junit.xml"
   status=$?
-  step "waiting for the clock-bound browser tests"
-  wait "$beside"
+  if (( status == 2 )); then
+    step "the suite was interrupted: interrupting the clock-bound browser tests"
+    stop_beside
+  else
+    step "waiting for the clock-bound browser tests"
+    wait "$beside"
+  fi
   beside_status=$?
   beside=""
   cat "$ROOT/artifacts/beside.log"
