@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -105,6 +106,15 @@ def wait_for_run(airflow: AirflowLogin, dag_id: str, run_id: str, timeout: float
             return str(state)
         time.sleep(1)
     raise TimeoutError(f"{dag_id} run {run_id} still {state} after {timeout}s")
+
+
+def wait_until_settled(airflow: AirflowLogin, dag_id: str, run_id: str, settle: timedelta) -> None:
+    """Wait until the finished run ended at least ``settle`` ago (Airflow's clock is this
+    machine's): long enough for whatever Airflow writes after it records the end."""
+    run = get_run(airflow, dag_id, run_id)
+    assert run is not None and run["end_date"], f"{dag_id} run {run_id} has not ended"
+    left = datetime.fromisoformat(run["end_date"]) + settle - datetime.now(UTC)
+    time.sleep(max(0.0, left.total_seconds()))
 
 
 def ensure_run(

@@ -13,9 +13,10 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from airdeck_adapters.airflow import v1_logs
 from airdeck_domain.polling import BACKOFF_SECONDS
 from tests.integration.airflow2.conftest import DEPLOYMENT, Airflow2Login
-from tests.support.airflow_runs import trigger_run, wait_for_task_state
+from tests.support.airflow_runs import trigger_run, wait_for_task_state, wait_until_settled
 
 pytestmark = pytest.mark.integration
 Client = AsyncTestClient[Litestar]
@@ -35,10 +36,24 @@ async def read(client: Client, url: str, **params: Any) -> Any:
     return response.json()
 
 
+@pytest.fixture(scope="module")
+def settled_etl_run(airflow2: Airflow2Login, etl_run: str) -> str:
+    """The finished etl_pipeline run, once its task runners can no longer write to its logs."""
+    wait_until_settled(airflow2, "etl_pipeline", etl_run, v1_logs.SETTLE)
+    return etl_run
+
+
+@pytest.fixture(scope="module")
+def settled_mapped_run(airflow2: Airflow2Login, mapped_run: str) -> str:
+    """The finished mapped_fanout run, once its task runners can no longer write to its logs."""
+    wait_until_settled(airflow2, "mapped_fanout", mapped_run, v1_logs.SETTLE)
+    return mapped_run
+
+
 async def test_finished_log_is_lines_with_levels_and_no_host_paths(
-    client: Client, etl_run: str
+    client: Client, settled_etl_run: str
 ) -> None:
-    url = logs_url("etl_pipeline", etl_run, "validate")
+    url = logs_url("etl_pipeline", settled_etl_run, "validate")
     chunk = await read(client, url)
     assert chunk["is_complete"] is True
     texts = [line["text"] for line in chunk["lines"]]
@@ -53,8 +68,9 @@ async def test_finished_log_is_lines_with_levels_and_no_host_paths(
     assert again["lines"] == [] and again["is_complete"] is True
 
 
-async def test_mapped_instance_log(client: Client, mapped_run: str) -> None:
-    chunk = await read(client, logs_url("mapped_fanout", mapped_run, "process"), map_index=3)
+async def test_mapped_instance_log(client: Client, settled_mapped_run: str) -> None:
+    url = logs_url("mapped_fanout", settled_mapped_run, "process")
+    chunk = await read(client, url, map_index=3)
     assert chunk["is_complete"] is True
     assert "Done. Returned value was: 6" in chunk["content"]
 
@@ -89,3 +105,5 @@ async def test_tail_returns_only_new_lines_then_completes(
     assert [line for line in tailed if line.startswith("tick ")] == [
         f"tick {n} of 10" for n in range(1, 11)
     ]
+    # Written by Airflow 2's task runner after the try is recorded as ended: the tail waits.
+    assert "Task exited with return code 0" in tailed

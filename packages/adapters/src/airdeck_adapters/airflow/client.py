@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import httpx
@@ -1219,9 +1219,16 @@ class AirflowClient:
         )
         if isinstance(wire.content, str):
             token = wire.continuation_token
+            if token is not None and v1_logs.finished(token):
+                # Airflow 2 says "end of log" as soon as the try is no longer running, but its
+                # task runner writes the last lines (return code, follow-on scheduling) after
+                # that: the token is kept, so they are read, until the try has settled.
+                instance = await self.task_instance(dag_id, run_id, task_id, map_index)
+                if v1_logs.settled(instance, try_number, now=datetime.now(UTC)):
+                    token = None
             return LogPage(
                 events=list(v1_logs.events(wire.content, continued=bool(continuation_token))),
-                continuation_token=None if token is None or v1_logs.finished(token) else token,
+                continuation_token=token,
             )
         return LogPage(events=wire.content, continuation_token=wire.continuation_token)
 

@@ -15,7 +15,10 @@ import binascii
 import json
 import re
 import zlib
+from datetime import datetime, timedelta
 from typing import Any
+
+from airdeck_domain.models import TaskInstance
 
 _LINE = re.compile(
     r"^(?:\[(?P<timestamp>[^\]]+)\] )?(?:\{(?P<source>[^}]*)\} )?\s*"
@@ -76,3 +79,17 @@ def finished(token: str) -> bool:
     except (binascii.Error, zlib.error, ValueError):
         return False
     return isinstance(metadata, dict) and metadata.get("end_of_log") is True
+
+
+SETTLE = timedelta(seconds=10)
+"""How long after a try ends its task runner may still write to its log: on a busy host the
+return code and the follow-on scheduling lines come a few seconds after the recorded end."""
+
+
+def settled(instance: TaskInstance, try_number: int, *, now: datetime) -> bool:
+    """Whether a log Airflow 2 calls finished can no longer grow: an earlier try than the
+    instance's current one, a try that never recorded an end (it never ran), or one that ended
+    at least ``SETTLE`` ago."""
+    if instance.try_number != try_number or instance.end_date is None:
+        return True
+    return now - instance.end_date >= SETTLE

@@ -45,7 +45,8 @@ class LogController(Controller):
             ),
         ] = None,
     ) -> LogChunk:
-        """Log lines after ``cursor``; ``is_complete`` once the task finished and all is read.
+        """Log lines after ``cursor``; ``is_complete`` once the task finished and all is read
+        (on Airflow 2, 10 s after the try ended: its task runner writes its last lines then).
 
         Opening a log (a call without ``cursor``) is audited as ``view_logs``; following it
         with the returned cursor is the same viewing and is not audited again. Cursors are
